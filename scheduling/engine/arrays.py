@@ -15,7 +15,7 @@ from .spec import FORMATS, GRADE_BANDS, Problem
 
 DAY_US = 86_400 * 1_000_000
 IN_PERSON = FORMATS.index("in_person")
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _EPOCH_ORDINAL = _EPOCH.date().toordinal()
 _ONE_US = datetime.timedelta(microseconds=1)
 

@@ -76,7 +76,7 @@ def _mentors_by_day(a: ProblemArrays, first_day: int, last_day: int) -> dict[int
     keys = np.unique((days - first_day) * span + np.repeat(owner, counts))
     key_days, mentors = keys // span + first_day, keys % span
     cuts = np.flatnonzero(np.diff(key_days)) + 1
-    return {int(d[0]): ms for d, ms in zip(np.split(key_days, cuts), np.split(mentors, cuts)) if len(d)}
+    return {int(d[0]): ms for d, ms in zip(np.split(key_days, cuts), np.split(mentors, cuts), strict=True) if len(d)}
 
 
 def _session_groups(a: ProblemArrays, day: np.ndarray):

@@ -111,7 +111,7 @@ def _clique_rows(a: ProblemArrays, m, s):
 def _runs(fresh):
     starts = np.flatnonzero(fresh)
     ends = np.append(starts[1:], len(fresh))
-    return zip(starts.tolist(), ends.tolist())
+    return zip(starts.tolist(), ends.tolist(), strict=True)
 
 
 def _run_cliques(var, start, end):
@@ -119,7 +119,7 @@ def _run_cliques(var, start, end):
     active: list[tuple[int, int]] = []
     found = []
     var, start, end = var.tolist(), start.tolist(), end.tolist()
-    for i, (v, t) in enumerate(zip(var, start)):
+    for i, (v, t) in enumerate(zip(var, start, strict=True)):
         active = [(e, w) for e, w in active if e > t]
         active.append((end[i], v))
         next_start = start[i + 1] if i + 1 < len(start) else None

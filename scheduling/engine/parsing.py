@@ -154,7 +154,7 @@ def _choices(value, field, allowed, noun) -> frozenset[str]:
 
 
 def _number(value, field) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ProblemError(field, f"expected a finite number, got {value!r}")
     return float(value)
 

@@ -36,7 +36,7 @@ class Weights:
     def __post_init__(self):
         for f in fields(self):
             value = getattr(self, f.name)
-            if not (isinstance(value, (int, float)) and 0 <= value < 1e6):
+            if not (isinstance(value, int | float) and 0 <= value < 1e6):
                 raise ValueError(f"weight {f.name} must be a number in [0, 1e6), got {value!r}")
 
 
@@ -55,7 +55,7 @@ def score_parts(a: ProblemArrays, m, s, weights: Weights) -> np.ndarray:
 
 def reasons_of(parts_column) -> dict[str, float]:
     """The non-zero parts of one pair by name, in score units."""
-    return {name: int(v) / SCALE for name, v in zip(PARTS, parts_column) if v}
+    return {name: int(v) / SCALE for name, v in zip(PARTS, parts_column, strict=True) if v}
 
 
 def _skills_fit(a, m, s):

@@ -81,7 +81,7 @@ def _greedy(a: ProblemArrays, m, s) -> np.ndarray:
 
 def _times(a, session):
     lo, hi = a.interval_ptr[session], a.interval_ptr[session + 1]
-    return list(zip(a.iv_start_us[lo:hi].tolist(), a.iv_end_us[lo:hi].tolist()))
+    return list(zip(a.iv_start_us[lo:hi].tolist(), a.iv_end_us[lo:hi].tolist(), strict=True))
 
 
 def _clashes(booked, times) -> bool:
