@@ -49,13 +49,17 @@ def handle_api(fake, request):
     route = MESSAGES.match(request["path"]) or MESSAGE.match(request["path"])
     if route is None:
         return error_reply(20404, 404, request["path"])
-    account = route["account"]
-    if credentials(request["headers"].get("Authorization")) != (fake.account_sid, fake.auth_token) or account != fake.account_sid:
+    if not _authorised(fake, request, route["account"]):
         return error_reply(20003, 401, headers={"WWW-Authenticate": 'Basic realm="Twilio API"'})
     try:
         return _dispatch(fake, request, route)
     except ValueError as error:
         return error_reply(20001, 400, str(error))
+
+
+def _authorised(fake, request, account):
+    given = credentials(request["headers"].get("Authorization"))
+    return given == (fake.account_sid, fake.auth_token) and account == fake.account_sid
 
 
 def _dispatch(fake, request, route):
@@ -70,7 +74,7 @@ def _dispatch(fake, request, route):
 
 
 def _not_allowed():
-    return Reply(405, {"code": 20004, "message": "Method not allowed", "more_info": "https://www.twilio.com/docs/errors/20004", "status": 405})
+    return error_reply(20004, 405)
 
 
 def fetch_message(fake, sid, path):

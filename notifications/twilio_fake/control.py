@@ -41,8 +41,7 @@ def _clear(fake, payload):
 
 
 def _script(fake, payload):
-    failures = payload["failures"] if isinstance(payload, dict) else payload
-    fake.script(failures)
+    fake.script(payload)
     return Reply(200, {"pending": [behaviour.as_dict() for behaviour in fake.ledger.pending()]})
 
 

@@ -7,7 +7,7 @@ parses (``num_segments`` and ``num_media`` are strings, dates are RFC 2822).
 
 import math
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import urlencode
 
@@ -17,6 +17,7 @@ MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
 ERROR_MESSAGES = {
     20001: "Invalid parameter: {detail}",
     20003: "Authenticate",
+    20004: "Method not allowed",
     20404: "The requested resource {detail} was not found",
     20429: "Too Many Requests",
     20500: "Internal Server Error",
@@ -49,14 +50,14 @@ def new_sid(prefix):
 
 def utc_now():
     """Return the current time as an aware UTC datetime."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def rfc2822(moment):
     """Format an aware datetime the way Twilio's 2010 API does, or None for None."""
     if moment is None:
         return None
-    return format_datetime(moment.astimezone(timezone.utc))
+    return format_datetime(moment.astimezone(UTC))
 
 
 def error_body(code, status, detail=""):

@@ -7,7 +7,7 @@ A behaviour is written as a dict, a short string or a Twilio error code::
     {"kind": "error", "code": 21610}               # 400 with that Twilio code
     {"kind": "hang", "seconds": 30, "create": True}
     {"kind": "drop"}                               # close without answering
-    "429", "500", "hang", "drop", "ok", 21614      # shorthands
+    429, 500, "hang", "drop", "ok", 21614          # shorthands (other numbers are codes)
 
 ``create`` says whether the message is recorded as created (and so reaches
 the phone) whatever the answer. ``seconds`` delays any answer. A hang that
@@ -22,7 +22,7 @@ KINDS = {
     "server_error": {"status": 500, "code": 20500},
     "error": {"status": 400},
     "hang": {"seconds": 30.0},
-    "drop": {},
+    "drop": {"status": None},
 }
 ALIASES = {"429": "rate_limit", "500": "server_error", "timeout": "hang", "created": "ok"}
 FIELDS = {"kind", "status", "code", "create", "seconds", "retry_after"}
@@ -33,7 +33,7 @@ class Behaviour:
     """What the fake does with one create call."""
 
     kind: str = "ok"
-    status: int = 201
+    status: int | None = 201
     code: int | None = None
     create: bool = True
     seconds: float = 0.0
@@ -61,10 +61,10 @@ def parse_behaviour(spec):
     """Turn one user-written behaviour into a ``Behaviour``; raise ValueError if unclear."""
     if isinstance(spec, Behaviour):
         return spec
-    if isinstance(spec, int) or (isinstance(spec, str) and spec.isdigit() and spec not in ALIASES):
-        spec = {"kind": "error", "code": int(spec)}
+    if isinstance(spec, int) and not isinstance(spec, bool):
+        spec = str(spec)
     if isinstance(spec, str):
-        spec = {"kind": spec}
+        spec = {"kind": "error", "code": int(spec)} if spec.isdigit() and spec not in ALIASES else {"kind": spec}
     if not isinstance(spec, dict):
         raise ValueError(f"cannot script {spec!r}")
     return _from_dict(spec)
@@ -87,7 +87,12 @@ def _from_dict(spec):
 
 
 def parse_script(specs):
-    """Parse a list of behaviours (or a single one) into ``Behaviour`` objects."""
-    if isinstance(specs, (dict, str, int, Behaviour)):
+    """Parse a list of behaviours (or a single one) into ``Behaviour`` objects.
+
+    A dict holding ``failures`` is read as that list, so JSON callers can wrap it.
+    """
+    if isinstance(specs, dict) and "failures" in specs:
+        specs = specs["failures"]
+    if isinstance(specs, dict | str | int | Behaviour):
         specs = [specs]
     return [parse_behaviour(spec) for spec in specs]

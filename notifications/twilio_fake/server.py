@@ -70,9 +70,11 @@ class FakeTwilio:
         if self._server is not None:
             raise RuntimeError("FakeTwilio is already started")
         self._stopped.clear()
+        self._outbox = queue.Queue()
         self._server = FakeTwilioServer((self.host, self.port), self)
         self.port = self._server.server_address[1]
-        self._spawn(self._server.serve_forever, "fake-twilio-http")
+        # A short poll keeps stop() quick, which adds up over a test suite.
+        self._spawn(lambda: self._server.serve_forever(poll_interval=0.05), "fake-twilio-http")
         self._spawn(self._deliver_loop, "fake-twilio-deliver")
         return self
 
@@ -81,6 +83,7 @@ class FakeTwilio:
         if self._server is None:
             return
         self._stopped.set()
+        self._outbox.put(None)
         self._server.shutdown()
         self._server.server_close()
         for thread in self._threads:
@@ -88,15 +91,19 @@ class FakeTwilio:
         self._server, self._threads = None, []
 
     def run(self):
-        """Serve in the foreground until Ctrl-C (used by the command line)."""
-        self.start()
+        """Start, then serve in the foreground until Ctrl-C or ``stop()``."""
         try:
-            while not self._stopped.wait(0.5):
-                pass
+            self.start()
+            self.wait()
         except KeyboardInterrupt:
             pass
         finally:
             self.stop()
+
+    def wait(self):
+        """Block until ``stop()`` is called from another thread."""
+        while not self._stopped.wait(0.5):
+            pass
 
     def __enter__(self):
         """Start on entering a ``with`` block."""
@@ -214,11 +221,8 @@ class FakeTwilio:
         return self.ledger.update_message(sid, **changes)
 
     def _deliver_loop(self):
-        while not self._stopped.is_set():
-            try:
-                sid = self._outbox.get(timeout=0.1)
-            except queue.Empty:
-                continue
+        # stop() puts None in the outbox to wake this loop.
+        for sid in iter(self._outbox.get, None):
             if self._stopped.wait(self.auto_deliver_delay):
                 return
             self._auto_deliver(sid)

@@ -5,7 +5,7 @@ is exercised against the fake meets the same refusals it would meet there.
 """
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 MAX_BODY_LENGTH = 1600
 ADDRESS = re.compile(r"^(?:[a-z]+:)?\+[1-9]\d{6,14}$")
@@ -71,11 +71,7 @@ def matches(message, query):
     if "From" in query and message["from_"] != query["From"]:
         return False
     moment = message["date_sent"] or message["date_created"]
-    return all(
-        _date_ok(moment, query[key], compare)
-        for key, compare in DATE_FILTERS.items()
-        if key in query
-    )
+    return all(_date_ok(moment, query[key], compare) for key, compare in DATE_FILTERS.items() if key in query)
 
 
 def _date_ok(moment, raw, compare):
@@ -84,5 +80,5 @@ def _date_ok(moment, raw, compare):
         return compare(moment.date(), date.fromisoformat(raw))
     bound = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     if bound.tzinfo is None:
-        bound = bound.replace(tzinfo=timezone.utc)
+        bound = bound.replace(tzinfo=UTC)
     return compare(moment.replace(microsecond=0), bound)
