@@ -1,0 +1,16 @@
+"""pytest: the real PostgreSQL and Redis named by the environment."""
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.locmem.SmsBackend")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="AC" + "0" * 32)
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="test-auth-token")
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="+15005550006")
+PUBLIC_BASE_URL = "http://testserver"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from mentors.api import MyMentorProfile
+from notifications import webhooks
+from scheduling.api import MatchingRunViewSet, MatchViewSet
+from schools.api import MentorRequestViewSet
+
+router = DefaultRouter()
+router.register("requests", MentorRequestViewSet, basename="request")
+router.register("matches", MatchViewSet, basename="match")
+router.register("matching-runs", MatchingRunViewSet, basename="matching-run")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include(router.urls)),
+    path("api/me/mentor/", MyMentorProfile.as_view(), name="my-mentor-profile"),
+    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/", include("rest_framework.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("webhooks/twilio/inbound/", webhooks.inbound_message, name="twilio-inbound"),
+    path("webhooks/twilio/status/", webhooks.status_callback, name="twilio-status"),
+]

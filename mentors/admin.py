@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from .models import AvailabilityWindow, BlackoutDate, Company, Mentor, Skill
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "alliance", "email_domain"]
+    list_filter = ["alliance"]
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+class AvailabilityInline(admin.TabularInline):
+    model = AvailabilityWindow
+    extra = 0
+
+
+class BlackoutInline(admin.TabularInline):
+    model = BlackoutDate
+    extra = 0
+
+
+@admin.register(Mentor)
+class MentorAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "company", "status", "background_check_status", "background_check_expires"]
+    list_filter = ["status", "background_check_status", "company__alliance"]
+    search_fields = ["user__first_name", "user__last_name", "user__email"]
+    filter_horizontal = ["skills"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["sms_consent_at", "sms_consent_text", "sms_consent_ip", "phone_invalid_at", "created_at"]
+    inlines = [AvailabilityInline, BlackoutInline]

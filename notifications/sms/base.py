@@ -1,0 +1,29 @@
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SentSms:
+    provider_id: str
+    status: str = "sent"
+
+
+class SmsError(Exception):
+    """A send that failed. `retryable` says whether trying again could help; `code` is the provider's."""
+
+    def __init__(self, message, *, retryable, code="", bad_number=False, opted_out=False, ambiguous=False):
+        super().__init__(message)
+        # The request may or may not have reached the provider: settle before any retry.
+        self.ambiguous = ambiguous
+        self.retryable = retryable
+        self.code = str(code or "")
+        self.bad_number = bad_number
+        self.opted_out = opted_out
+
+
+class BaseSmsBackend:
+    def send(self, *, to, body, status_callback=None, idempotency_key=""):
+        raise NotImplementedError
+
+    def find_sent(self, *, to, body, since):
+        """Messages already accepted for `to` with `body` since `since` (to settle an interrupted send)."""
+        return []

@@ -1,0 +1,210 @@
+"""The thin layer between the database and the pure engine: rows in, proposals out."""
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from mentors.models import Mentor
+
+from . import engine
+from .models import Booking, Match, MatchingRun, Session
+
+ADVISORY_LOCK_NAMESPACE = 0x4D42  # "MB": keeps our advisory locks apart from anyone else's
+
+
+def mentor_key(pk):
+    return f"m-{pk}"
+
+
+def session_key(pk):
+    return f"s-{pk}"
+
+
+def _pk(key):
+    return int(key.split("-", 1)[1])
+
+
+def lock_alliance(alliance_id):
+    """Serialise matching runs of one alliance across every worker (held until the transaction ends)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, alliance_id])
+
+
+def _sessions_in_scope(alliance_id, window_start, window_end, session_ids):
+    sessions = Session.objects.filter(alliance_id=alliance_id, status=Session.Status.OPEN)
+    if session_ids is not None:
+        sessions = sessions.filter(pk__in=session_ids)
+    else:
+        sessions = sessions.filter(starts_at__gte=window_start, starts_at__lt=window_end)
+    return list(sessions.select_related("request__school").prefetch_related("intervals", "request__skills"))
+
+
+def _session_spec(session, booked):
+    request = session.request
+    school = request.school
+    return engine.SessionSpec(
+        id=session_key(session.pk),
+        intervals=tuple((i.starts_at, i.ends_at) for i in session.intervals.all()),
+        format=request.format,
+        grade_band=request.grade_band,
+        skills=frozenset(s.slug for s in request.skills.all()),
+        language=request.language or None,
+        location=(school.latitude, school.longitude) if request.format == "in_person" else None,
+        mentors_needed=session.mentors_needed - booked,
+        requires_background_check=session.requires_background_check,
+    )
+
+
+def weekly_windows(mentor, start, end):
+    """The mentor's weekly blocks as UTC intervals between `start` and `end`, blackout days left out."""
+    tz = ZoneInfo(mentor.timezone)
+    blackout = {b.date for b in mentor.blackout_dates.all()}
+    by_weekday = defaultdict(list)
+    for window in mentor.availability.all():
+        by_weekday[window.weekday].append(window)
+    day = start.astimezone(tz).date() - timedelta(days=1)
+    last = end.astimezone(tz).date() + timedelta(days=1)
+    windows = []
+    while day <= last:
+        if day not in blackout:
+            for w in by_weekday.get(day.weekday(), ()):
+                windows.append((
+                    datetime.combine(day, w.start_time, tz).astimezone(UTC),
+                    datetime.combine(day, w.end_time, tz).astimezone(UTC),
+                ))
+        day += timedelta(days=1)
+    return tuple(windows)
+
+
+def _mentors(alliance_id):
+    return list(
+        Mentor.objects.filter(company__alliance_id=alliance_id, status=Mentor.Status.APPROVED)
+        .filter(availability__isnull=False).distinct()
+        .prefetch_related("skills", "availability", "blackout_dates")
+    )
+
+
+def _counts_by_mentor(queryset):
+    return dict(queryset.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
+
+
+def _mentor_specs(alliance_id, start, end):
+    mentors = _mentors(alliance_id)
+    ids = [m.pk for m in mentors]
+    month_start = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    month_end = (month_start + timedelta(days=32)).replace(day=1)
+    held = Match.objects.filter(mentor_id__in=ids, status__in=[*Match.BOOKED, Match.Status.COMPLETED])
+    used = _counts_by_mentor(held.filter(session__starts_at__gte=month_start, session__starts_at__lt=month_end))
+    recent = held.filter(session__starts_at__gte=start - timedelta(days=90), session__starts_at__lt=start)
+    load = _counts_by_mentor(recent)
+    busy = defaultdict(list)
+    bookings = Booking.objects.filter(mentor_id__in=ids, active=True, ends_at__gt=start - timedelta(days=1),
+                                      starts_at__lt=end + timedelta(days=1))
+    for mentor_id, s, e in bookings.values_list("mentor_id", "starts_at", "ends_at"):
+        busy[mentor_id].append((s, e))
+    return [_mentor_spec(m, start, end, m.monthly_session_cap - used.get(m.pk, 0), busy[m.pk], load.get(m.pk, 0))
+            for m in mentors]
+
+
+def _mentor_spec(mentor, start, end, capacity, busy, load):
+    return engine.MentorSpec(
+        id=mentor_key(mentor.pk),
+        skills=frozenset(s.slug for s in mentor.skills.all()),
+        grade_bands=frozenset(mentor.grade_bands),
+        formats=frozenset(mentor.formats),
+        languages=frozenset(mentor.languages),
+        location=mentor.location,
+        travel_km=float(mentor.travel_km),
+        background_check_expires=mentor.cleared_through(),
+        capacity=max(capacity, 0),
+        availability=weekly_windows(mentor, start, end),
+        busy=tuple(busy),
+        load=load,
+    )
+
+
+def _pairs(sessions):
+    """Pairs never to propose (any match already made), and pairs with a shared history (continuity)."""
+    session_ids = [s.pk for s in sessions]
+    excluded = {
+        (mentor_key(m), session_key(s))
+        for m, s in Match.objects.filter(session_id__in=session_ids)
+        .exclude(status=Match.Status.PROPOSED).values_list("mentor_id", "session_id")
+    }
+    teachers = {s.request.teacher_id: [] for s in sessions}
+    for s in sessions:
+        teachers[s.request.teacher_id].append(s.pk)
+    history = Match.objects.filter(
+        session__request__teacher_id__in=teachers, status__in=[Match.Status.CONFIRMED, Match.Status.COMPLETED]
+    ).values_list("mentor_id", "session__request__teacher_id")
+    continuity = {(mentor_key(m), session_key(s)) for m, t in history for s in teachers[t]}
+    return frozenset(excluded), frozenset(continuity)
+
+
+def build_problem(*, alliance_id, window_start, window_end, session_ids=None):
+    """The engine's input for one alliance: open sessions in the window (or `session_ids`) and its mentors."""
+    sessions = _sessions_in_scope(alliance_id, window_start, window_end, session_ids)
+    if not sessions:
+        return engine.Problem(mentors=(), sessions=())
+    booked = _counts_by_mentor_session([s.pk for s in sessions])
+    specs = [_session_spec(s, booked.get(s.pk, 0)) for s in sessions]
+    specs = [s for s in specs if s.mentors_needed > 0]
+    start = min(s.starts_at for s in sessions)
+    end = max(s.ends_at for s in sessions)
+    excluded, continuity = _pairs(sessions)
+    return engine.Problem(
+        mentors=tuple(_mentor_specs(alliance_id, start, end)), sessions=tuple(specs),
+        excluded=excluded, continuity=continuity,
+    )
+
+
+def _counts_by_mentor_session(session_ids):
+    rows = Match.objects.filter(session_id__in=session_ids, status__in=Match.BOOKED).values("session_id")
+    return dict(rows.annotate(n=Count("pk")).values_list("session_id", "n"))
+
+
+def write_proposals(problem, result):
+    """Make the proposed matches of the sessions in `problem` exactly the engine's answer."""
+    session_ids = [_pk(s.id) for s in problem.sessions]
+    wanted = {(_pk(a.mentor), _pk(a.session)): a for a in result.assignments}
+    existing = {
+        (m.mentor_id, m.session_id): m
+        for m in Match.objects.filter(session_id__in=session_ids, status=Match.Status.PROPOSED)
+    }
+    stale = [m.pk for pair, m in existing.items() if pair not in wanted]
+    Match.objects.filter(pk__in=stale, status=Match.Status.PROPOSED).delete()
+    for pair, assignment in wanted.items():
+        if pair in existing:
+            Match.objects.filter(pk=existing[pair].pk).update(score=assignment.score, reasons=assignment.reasons)
+    Match.objects.bulk_create([
+        Match(mentor_id=m, session_id=s, score=a.score, reasons=a.reasons)
+        for (m, s), a in wanted.items() if (m, s) not in existing
+    ])
+    return len(wanted)
+
+
+def run_matching(*, alliance_id, window_start, window_end, session_ids=None, weights=None):
+    """Propose mentors for the alliance's open sessions; one run per alliance at a time, idempotent."""
+    from .services import refresh_request_status
+
+    with transaction.atomic():
+        lock_alliance(alliance_id)
+        problem = build_problem(
+            alliance_id=alliance_id, window_start=window_start, window_end=window_end, session_ids=session_ids
+        )
+        result = engine.solve(problem, weights)
+        write_proposals(problem, result)
+        request_ids = set(
+            Session.objects.filter(pk__in=[_pk(s.id) for s in problem.sessions]).values_list("request_id", flat=True)
+        )
+        for request_id in request_ids:
+            refresh_request_status(request_id)
+        return MatchingRun.objects.create(
+            alliance_id=alliance_id, window_start=window_start, window_end=window_end,
+            finished_at=timezone.now(), stats=result.stats,
+            unfilled=[{"session": _pk(u.session), "missing": u.missing, "why": u.why} for u in result.unfilled],
+        )

@@ -1,0 +1,107 @@
+"""Alliances, their schools and teachers, and what teachers ask for."""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from scheduling.engine import FORMATS, GRADE_BANDS
+
+GradeBand = models.TextChoices("GradeBand", [(b, b) for b in GRADE_BANDS])
+Format = models.TextChoices("Format", [(f, f.replace("_", " ")) for f in FORMATS])
+
+
+class Alliance(models.Model):
+    """A regional coalition of companies, nonprofits and schools; coordinators belong to one."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    timezone = models.CharField(max_length=64, default="America/New_York")
+    contact_email = models.EmailField()
+    contact_phone = models.CharField(max_length=20, blank=True)
+    # Organizer of every calendar invitation the alliance sends.
+    calendar_email = models.EmailField(blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Coordinator(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator")
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="coordinators")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.username
+
+
+class School(models.Model):
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=300)
+    zip_code = models.CharField(max_length=10)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    timezone = models.CharField(max_length=64, default="America/New_York")
+    email_domain = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="school_latitude_range"),
+            models.CheckConstraint(condition=Q(longitude__gte=-180, longitude__lte=180), name="school_longitude_range"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Teacher(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="teachers")
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164")
+    # Nothing may be requested before a coordinator verifies the teacher.
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.username
+
+    @property
+    def is_verified(self):
+        return self.verified_at is not None
+
+
+class MentorRequest(models.Model):
+    """A teacher's ask: a topic for a class. Carries a headcount, never student names."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted"
+        MATCHING = "matching"
+        PROPOSED = "proposed"
+        CONFIRMED = "confirmed"
+        COMPLETED = "completed"
+        CANCELLED = "cancelled"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="requests")
+    teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="requests")
+    topic = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    skills = models.ManyToManyField("mentors.Skill", blank=True, related_name="requests")
+    grade_band = models.CharField(max_length=8, choices=GradeBand.choices)
+    format = models.CharField(max_length=16, choices=Format.choices)
+    language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1; blank for any")
+    student_count = models.PositiveIntegerField()
+    mentors_needed = models.PositiveSmallIntegerField(default=1)
+    meeting_link = models.URLField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(student_count__gte=1), name="request_has_students"),
+            models.CheckConstraint(
+                condition=Q(mentors_needed__gte=1, mentors_needed__lte=10), name="request_mentors_needed_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.topic} ({self.school})"
