@@ -66,7 +66,9 @@ def serve(options, write):
 
 def main(argv=None):
     """Entry point for ``python -m notifications.twilio_fake``."""
-    parser = argparse.ArgumentParser(prog="python -m notifications.twilio_fake", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m notifications.twilio_fake", description="Run a fake Twilio Messages API."
+    )
     add_arguments(parser)
     options = vars(parser.parse_args(argv))
     serve(options, lambda text: print(text, flush=True))
