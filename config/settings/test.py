@@ -5,7 +5,9 @@ from .base import env
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.locmem.SmsBackend")
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+# A Redis database of its own, so a test run never eats a developer's queue.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="AC" + "0" * 32)
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="test-auth-token")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="+15005550006")
