@@ -181,34 +181,80 @@ def _solve_hard(chosen, hard, rows: Rows, component, seat, score):
     local[var] = np.arange(len(var))
     keep = local[rows.var] >= 0
     used_rows, row_index = np.unique(rows.row[keep], return_inverse=True)
-    matrix = sparse.csr_matrix(
+    matrix = sparse.csc_matrix(
         (np.ones(keep.sum()), (row_index.ravel(), local[rows.var[keep]])), shape=(len(used_rows), len(var))
     )
     bound = rows.bound[used_rows]
-    cost = -(seat[var] + score[var])
-    x = _lp(cost, matrix, bound)
+    gain = seat[var] + score[var]
+    x, dual = _lp(gain, matrix, bound)
     fractional = np.abs(x - np.rint(x)) > INTEGRAL_TOLERANCE
     x = np.rint(x)
     for comp in np.unique(component[var[fractional]]):
         cols = np.flatnonzero(component[var] == comp)
-        x[cols] = _milp(cost[cols], matrix[:, cols], bound)
+        sub = matrix[:, cols]
+        touched = np.flatnonzero(np.diff(sub.tocsr().indptr) > 0)
+        sub = sub.tocsr()[touched]
+        x[cols] = _exact(gain[cols], sub, bound[touched], np.where(fractional[cols], 0.0, x[cols]), dual[touched])
     chosen[var] = x > 0.5
 
 
-def _lp(cost, matrix, bound):
-    res = linprog(cost, A_ub=matrix, b_ub=bound, bounds=(0, 1), method="highs-ds")
+def _lp(gain, matrix, bound):
+    """Vertex optimum of the LP relaxation (maximising gain) and its row duals (>= 0)."""
+    res = linprog(-gain, A_ub=matrix, b_ub=bound, bounds=(0, 1), method="highs-ds")
     if res.status != 0:
         raise RuntimeError(f"LP relaxation failed: {res.message}")
-    return res.x
+    return res.x, np.maximum(-res.ineqlin.marginals, 0.0)
 
 
-def _milp(cost, matrix, bound):
-    used = np.flatnonzero(np.diff(matrix.tocsr().indptr) > 0)
+def _exact(gain, matrix, bound, start, dual):
+    """Optimal 0/1 x for one component whose LP optimum was fractional.
+
+    Reduced-cost fixing first: for any duals y >= 0 and d = gain - A'y, every
+    feasible x has gain.x <= y.b + sum(max(d, 0)) - sum(|d_j| over the j where
+    x_j differs from the sign of d_j). Objective values are integers, so a
+    variable whose flip would push that bound below a known solution (the
+    rounded-down LP optimum, greedily completed) keeps its value in every
+    optimum. The few variables left go to a zero-gap MILP.
+    """
+    incumbent = _complete(gain, matrix, bound, start)
+    best = float(gain @ incumbent)
+    reduced = gain - matrix.T @ dual
+    ceiling = float(dual @ bound + np.maximum(reduced, 0).sum())
+    fix_zero = (reduced < 0) & (ceiling + reduced + 0.5 < best)
+    fix_one = (reduced > 0) & (ceiling - reduced + 0.5 < best)
+    free = np.flatnonzero(~(fix_zero | fix_one))
+    x = fix_one.astype(float)
+    left = bound - matrix @ x
+    sub = matrix[:, free]
+    touched = np.flatnonzero(np.diff(sub.tocsr().indptr) > 0)
+    if len(free):
+        x[free] = _milp(gain[free], sub.tocsr()[touched], left[touched])
+    if gain @ x < best:
+        raise AssertionError("reduced-cost fixing lost the incumbent")
+    return x
+
+
+def _complete(gain, matrix, bound, x):
+    """x plus every other variable, best gain first, that still fits."""
+    x = x.copy()
+    slack = bound - matrix @ x
+    csc = matrix.tocsc()
+    # Only variables whose rows all have room now can ever be added.
+    blocked = (csc.T @ (slack < 1).astype(float)) > 0
+    for j in np.flatnonzero((x == 0) & ~blocked)[np.argsort(-gain[(x == 0) & ~blocked], kind="stable")].tolist():
+        rows = csc.indices[csc.indptr[j]:csc.indptr[j + 1]]
+        if (slack[rows] >= 1).all():
+            x[j] = 1.0
+            slack[rows] -= 1
+    return x
+
+
+def _milp(gain, matrix, bound):
     res = milp(
-        cost,
-        integrality=np.ones(len(cost)),
+        -gain,
+        integrality=np.ones(len(gain)),
         bounds=Bounds(0, 1),
-        constraints=LinearConstraint(matrix[used], -np.inf, bound[used]),
+        constraints=LinearConstraint(matrix, -np.inf, bound),
         options={"mip_rel_gap": 0.0, "presolve": True},
     )
     if res.status != 0:
