@@ -33,7 +33,7 @@ class MentorFactory(factory.django.DjangoModelFactory):
     travel_km = 25
     timezone = "America/New_York"
     phone = factory.Sequence(lambda n: f"+1518555{n % 10000:04d}")
-    sms_consent_at = factory.LazyFunction(timezone.now)
+    sms_consent_at = factory.LazyFunction(now)
     sms_consent_text = "I agree to receive texts about mentoring. Reply STOP to opt out."
     background_check_status = Mentor.BackgroundCheck.CLEARED
     background_check_expires = factory.LazyFunction(lambda: date.today() + timedelta(days=365))
