@@ -1,6 +1,7 @@
 from datetime import date, time, timedelta
 
 import factory
+from django.utils.timezone import now
 
 from mentors.models import AvailabilityWindow, Company, Mentor, Skill
 from schools.tests.factories import AllianceFactory, UserFactory
