@@ -7,8 +7,22 @@ from django.db.models import Q
 
 from scheduling.engine import FORMATS, GRADE_BANDS
 
-GradeBand = models.TextChoices("GradeBand", [(b, b) for b in GRADE_BANDS])
-Format = models.TextChoices("Format", [(f, f.replace("_", " ")) for f in FORMATS])
+
+
+class GradeBand(models.TextChoices):
+    K_2 = "K-2", "grades K-2"
+    G3_5 = "3-5", "grades 3-5"
+    G6_8 = "6-8", "grades 6-8"
+    G9_12 = "9-12", "grades 9-12"
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", "in person"
+    VIRTUAL = "virtual", "virtual"
+
+
+# The engine's vocabulary and the database's must never drift apart.
+assert tuple(GradeBand.values) == GRADE_BANDS and tuple(Format.values) == FORMATS
 
 
 class Alliance(models.Model):
