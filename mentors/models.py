@@ -73,6 +73,8 @@ class Mentor(models.Model):
     background_check_reference = models.CharField(max_length=100, blank=True)
     background_check_expires = models.DateField(null=True, blank=True)
     monthly_session_cap = models.PositiveSmallIntegerField(default=2)
+    # Set when the volunteer follows the emailed link (or a coordinator imported them from a company list).
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

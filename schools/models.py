@@ -74,6 +74,11 @@ class Teacher(models.Model):
     phone = models.CharField(max_length=20, blank=True, help_text="E.164")
     # Nothing may be requested before a coordinator verifies the teacher.
     verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when the teacher follows the emailed link, or joins by a coordinator's invitation to that address.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return self.user.get_full_name() or self.user.username
@@ -85,6 +90,20 @@ class Teacher(models.Model):
 
 class MentorRequest(models.Model):
     """A teacher's ask: a topic for a class. Carries a headcount, never student names."""
+
+    class Kind(models.TextChoices):
+        CLASSROOM_VISIT = "classroom_visit", "Classroom visit"
+        VIRTUAL_SESSION = "virtual_session", "Virtual session"
+        AFTER_SCHOOL = "after_school", "After-school program"
+        CAREER_DAY = "career_day", "Career day"
+
+    # The matching engine only knows in person / virtual; the kind decides which.
+    FORMAT_OF_KIND = {
+        Kind.CLASSROOM_VISIT: "in_person",
+        Kind.VIRTUAL_SESSION: "virtual",
+        Kind.AFTER_SCHOOL: "in_person",
+        Kind.CAREER_DAY: "in_person",
+    }
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted"
@@ -101,11 +120,15 @@ class MentorRequest(models.Model):
     description = models.TextField(blank=True)
     skills = models.ManyToManyField("mentors.Skill", blank=True, related_name="requests")
     grade_band = models.CharField(max_length=8, choices=GradeBand.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CLASSROOM_VISIT)
     format = models.CharField(max_length=16, choices=Format.choices)
     language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1; blank for any")
     student_count = models.PositiveIntegerField()
     mentors_needed = models.PositiveSmallIntegerField(default=1)
     meeting_link = models.URLField(blank=True)
+    # The teacher's other acceptable times, [[start, end], ...] in UTC ISO format. The first option is
+    # booked as the request's session; these stay on record for the coordinator to move it to.
+    alternative_times = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     created_at = models.DateTimeField(auto_now_add=True)
 

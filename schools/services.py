@@ -53,5 +53,6 @@ def verify_teacher(*, teacher, actor):
     """A coordinator vouches for a teacher; only then may they request mentors."""
     if teacher.verified_at is None:
         teacher.verified_at = timezone.now()
-        teacher.save(update_fields=["verified_at"])
+        teacher.verified_by = actor
+        teacher.save(update_fields=["verified_at", "verified_by"])
     return teacher
