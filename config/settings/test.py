@@ -11,8 +11,10 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15"
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="AC" + "0" * 32)
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="test-auth-token")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="+15005550006")
-PUBLIC_BASE_URL = "http://testserver"
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://testserver")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# live_server serves static files itself; WhiteNoise would only warn that STATIC_ROOT is not collected.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
