@@ -110,6 +110,8 @@ def _clique_rows(a: ProblemArrays, m, s):
 
 def _runs(fresh):
     starts = np.flatnonzero(fresh)
+    if not len(starts):
+        return iter(())
     ends = np.append(starts[1:], len(fresh))
     return zip(starts.tolist(), ends.tolist(), strict=True)
 
