@@ -1,0 +1,193 @@
+"""Matching from the database: the problem built from rows, proposals written back, re-runs and backfill."""
+import threading
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+
+from mentors.models import AvailabilityWindow
+from mentors.tests.factories import MentorFactory
+from scheduling import matching, services
+from scheduling.models import Match
+from scheduling.tests.factories import make_request
+from schools.tests.factories import CoordinatorFactory, TeacherFactory
+
+WINDOW = {"window_start": datetime(2020, 1, 1, tzinfo=UTC), "window_end": datetime(2100, 1, 1, tzinfo=UTC)}
+
+
+@pytest.fixture
+def teacher(db):
+    return TeacherFactory()
+
+
+def run(teacher, **kwargs):
+    return matching.run_matching(alliance_id=teacher.school.alliance_id, **WINDOW, **kwargs)
+
+
+@pytest.mark.django_db
+def test_it_proposes_a_feasible_mentor_and_explains_the_score(teacher):
+    make_request(teacher)
+    mentor = MentorFactory(company__alliance=teacher.school.alliance)
+    run(teacher)
+    match = Match.objects.get()
+    assert (match.mentor, match.status) == (mentor, "proposed")
+    assert match.reasons and sum(match.reasons.values()) == pytest.approx(match.score)
+
+
+@pytest.mark.django_db
+def test_it_never_proposes_a_mentor_who_lacks_the_grade_band_or_is_too_far(teacher):
+    make_request(teacher, grade_band="K-2")
+    MentorFactory(company__alliance=teacher.school.alliance, grade_bands=["9-12"])
+    MentorFactory(company__alliance=teacher.school.alliance, latitude=40.71, longitude=-74.0)  # New York City
+    result = run(teacher)
+    assert not Match.objects.exists()
+    assert result.unfilled and result.unfilled[0]["missing"] == 1
+
+
+@pytest.mark.django_db
+def test_availability_is_read_in_the_mentors_own_timezone(teacher):
+    make_request(teacher, hour=10)  # 10:00 New York
+    mentor = MentorFactory(company__alliance=teacher.school.alliance, weekdays=[], timezone="America/Los_Angeles")
+    for weekday in range(5):  # 7-8 am in Los Angeles is 10-11 am in New York
+        AvailabilityWindow.objects.create(mentor=mentor, weekday=weekday, start_time=time(7), end_time=time(8))
+    run(teacher)
+    assert Match.objects.filter(mentor=mentor).exists()
+
+
+@pytest.mark.django_db
+def test_mentors_of_another_alliance_are_never_proposed(teacher):
+    make_request(teacher)
+    MentorFactory()  # a company in some other alliance
+    run(teacher)
+    assert not Match.objects.exists()
+
+
+@pytest.mark.django_db
+def test_running_twice_proposes_nothing_twice(teacher):
+    make_request(teacher)
+    MentorFactory(company__alliance=teacher.school.alliance)
+    run(teacher)
+    first = list(Match.objects.values_list("pk", "mentor_id", "session_id"))
+    run(teacher)
+    assert list(Match.objects.values_list("pk", "mentor_id", "session_id")) == first
+
+
+@pytest.mark.django_db
+def test_a_rejected_pair_is_never_proposed_again(teacher):
+    make_request(teacher)
+    alliance = teacher.school.alliance
+    first, second = MentorFactory(company__alliance=alliance), MentorFactory(company__alliance=alliance)
+    run(teacher)
+    proposed = Match.objects.get(status="proposed")
+    services.reject_match(match_id=proposed.pk, actor=None, reason="not a fit")
+    run(teacher)
+    again = Match.objects.get(status="proposed")
+    assert again.mentor != proposed.mentor and again.mentor in (first, second)
+
+
+@pytest.mark.django_db
+def test_a_booked_mentor_is_busy_for_the_next_run(teacher):
+    coordinator = CoordinatorFactory(alliance=teacher.school.alliance)
+    mentor = MentorFactory(company__alliance=teacher.school.alliance)
+    make_request(teacher, hour=10)
+    run(teacher)
+    services.approve_match(match_id=Match.objects.get().pk, actor=coordinator.user)
+    make_request(teacher, hour=10, topic="Coding games")  # the same hour, another class
+    run(teacher)
+    assert Match.objects.filter(mentor=mentor).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_monthly_cap_counts_booked_sessions(teacher):
+    coordinator = CoordinatorFactory(alliance=teacher.school.alliance)
+    MentorFactory(company__alliance=teacher.school.alliance, monthly_session_cap=1)
+    make_request(teacher, hour=9)
+    run(teacher)
+    services.approve_match(match_id=Match.objects.get().pk, actor=coordinator.user)
+    make_request(teacher, hour=13, topic="Coding games")
+    run(teacher)
+    assert Match.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_backfill_proposes_the_next_best_mentor_without_touching_other_sessions(teacher):
+    coordinator = CoordinatorFactory(alliance=teacher.school.alliance)
+    alliance = teacher.school.alliance
+    MentorFactory(company__alliance=alliance)
+    MentorFactory(company__alliance=alliance)
+    request = make_request(teacher, hour=10)
+    other = make_request(teacher, hour=14, topic="Coding games")
+    run(teacher)
+    mine = Match.objects.get(session__request=request)
+    theirs = Match.objects.get(session__request=other)
+    services.approve_match(match_id=mine.pk, actor=coordinator.user)
+    services.decline_match(match_id=mine.pk, via="sms")
+    matching.run_matching(alliance_id=alliance.pk, **WINDOW, session_ids=[mine.session_id])
+    replacement = Match.objects.get(session__request=request, status="proposed")
+    assert replacement.mentor != mine.mentor
+    assert Match.objects.get(pk=theirs.pk).mentor == theirs.mentor
+
+
+def queries_to_build(alliance):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        problem = matching.build_problem(alliance_id=alliance.pk, **WINDOW)
+    return len(captured), problem
+
+
+@pytest.mark.django_db
+def test_building_the_problem_takes_the_same_few_queries_however_many_rows(teacher):
+    alliance = teacher.school.alliance
+    make_request(teacher, hour=9)
+    MentorFactory(company__alliance=alliance)
+    few, _ = queries_to_build(alliance)
+    for hour in (11, 13, 15):
+        make_request(teacher, hour=hour)
+    for _ in range(12):
+        MentorFactory(company__alliance=alliance, skills=["robotics", "software"])
+    many, problem = queries_to_build(alliance)
+    assert (len(problem.mentors), len(problem.sessions)) == (13, 4)
+    assert many == few <= 15
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_for_one_alliance_never_overlap():
+    """The advisory lock: a second run waits until the first has committed, so proposals never double."""
+    teacher = TeacherFactory()
+    make_request(teacher)
+    MentorFactory(company__alliance=teacher.school.alliance)
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def one_run():
+        try:
+            barrier.wait()
+            run(teacher)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one_run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Match.objects.count() == 1
+
+
+def test_weekly_windows_follow_daylight_saving_time():
+    from types import SimpleNamespace
+
+    window = SimpleNamespace(weekday=1, start_time=time(15, 30), end_time=time(16, 30))
+    mentor = SimpleNamespace(
+        timezone="America/New_York",
+        blackout_dates=SimpleNamespace(all=lambda: []), availability=SimpleNamespace(all=lambda: [window]),
+    )
+    summer = matching.weekly_windows(mentor, datetime(2027, 7, 6, tzinfo=UTC), datetime(2027, 7, 7, tzinfo=UTC))
+    winter = matching.weekly_windows(mentor, datetime(2027, 1, 5, tzinfo=UTC), datetime(2027, 1, 6, tzinfo=UTC))
+    assert summer[0][0] == datetime(2027, 7, 6, 19, 30, tzinfo=UTC)
+    assert winter[0][0] == datetime(2027, 1, 5, 20, 30, tzinfo=UTC)
+    assert timedelta(hours=1) == summer[0][1] - summer[0][0]
