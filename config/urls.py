@@ -17,6 +17,7 @@ router.register("matching-runs", MatchingRunViewSet, basename="matching-run")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
+    path("", include("scheduling.urls")),
     path("api/me/mentor/", MyMentorProfile.as_view(), name="my-mentor-profile"),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/auth/", include("rest_framework.urls")),
