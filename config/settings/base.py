@@ -125,7 +125,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     "expire-stale-invitations": {"task": "scheduling.expire_stale_invitations", "schedule": 300.0},
+    "queue-due-reminders": {"task": "notifications.queue_due_reminders", "schedule": 300.0},
 }
+# Publishing to a broker that is down must not hang the request that wrote the outbox row:
+# give up quickly; the outbox sweeper queues the row once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 # --- Mentorbridge ---------------------------------------------------------
 # Backends are picked like EMAIL_BACKEND: a dotted path to a class.
@@ -147,6 +151,19 @@ TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
 TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", default="")
 # The public URL Twilio calls (behind a proxy the request's own host is not it).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# The account's provisioned sending rate, enforced across all workers (0: no limit).
+# https://help.twilio.com/articles/115002943027-Understanding-Twilio-Rate-Limits-and-Message-Queues
+TWILIO_MESSAGES_PER_SECOND = env.float("TWILIO_MESSAGES_PER_SECOND", default=1.0)
+# Redis holding the shared send-rate bucket; blank means the broker's, when that is Redis.
+SMS_RATE_LIMIT_REDIS_URL = env("SMS_RATE_LIMIT_REDIS_URL", default="")
+# True when Twilio's default opt-out handling answers STOP/START itself (we must not answer twice).
+TWILIO_HANDLES_OPT_OUT_REPLIES = env.bool("TWILIO_HANDLES_OPT_OUT_REPLIES", default=False)
+# No routine text between these local hours (start, end): held until the end hour.
+SMS_QUIET_HOURS = (21, 8)
+# A send still unsettled after this was cut off (longer than any live send takes: see tasks.py).
+NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=120)
+# A pending row this old may have lost its task (Redis restarted empty): the sweeper queues it again.
+NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=60)
 
 # How long a mentor has to answer an invitation before it expires.
 INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=48)
