@@ -130,6 +130,20 @@ def reject_match(*, match_id, actor, reason):
     return match
 
 
+@transaction.atomic
+def swap_match(*, match_id, mentor_id, actor):
+    """Replace a proposal with another feasible mentor the coordinator picked from the ranked list."""
+    from . import selectors
+
+    match = _lock(match_id)
+    candidates = {mentor.pk: (score, reasons) for mentor, score, reasons in selectors.ranked_candidates(match.session)}
+    if mentor_id not in candidates:
+        raise MatchError("That volunteer cannot take this session.", code="not_a_candidate")
+    _move(match, S.REJECTED, actor=actor, reason=f"swapped for volunteer {mentor_id}")
+    score, reasons = candidates[mentor_id]
+    return Match.objects.create(session=match.session, mentor_id=mentor_id, score=score, reasons=reasons)
+
+
 def mark_match_invited(*, match_id):
     """The invitation went out: start the clock for an answer. Quietly does nothing if already past it."""
     with transaction.atomic():

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "scheduling"
+urlpatterns = [
+    path("coordinator/review/", views.review_queue, name="review-queue"),
+    path("coordinator/review/approve/", views.bulk_approve, name="bulk-approve"),
+    path("coordinator/matches/<int:match_id>/approve/", views.approve, name="approve"),
+    path("coordinator/matches/<int:match_id>/reject/", views.reject, name="reject"),
+    path("coordinator/matches/<int:match_id>/candidates/", views.candidates, name="candidates"),
+    path("matches/<int:match_id>/complete/", views.complete, name="complete"),
+    path("matches/<int:match_id>/no-show/", views.no_show, name="no-show"),
+    path("done/<str:token>/", views.complete_by_link, name="complete-by-link"),
+]

@@ -1,0 +1,190 @@
+"""Coordinator review pages and the completion pages for teachers and mentors."""
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from config.api import coordinator_of, mentor_of, teacher_of
+from schools.models import School
+
+from . import selectors, services
+from .models import Match
+
+COMPLETION_SALT = "mentorbridge.completion"
+
+
+def coordinator_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        coordinator = coordinator_of(request.user)
+        if coordinator is None:
+            raise Http404
+        return view(request, coordinator, *args, **kwargs)
+
+    return wrapped
+
+
+class QueueFilter(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none(), required=False, empty_label="All schools")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(choices=[("", "Any status"), *Match.Status.choices], required=False, initial="proposed")
+
+    def __init__(self, *args, alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(alliance=alliance).order_by("name")
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why not this volunteer?")
+
+
+@coordinator_required
+def review_queue(request, coordinator):
+    """Proposed matches grouped by request, with the score's parts; unfilled requests with the engine's reason."""
+    data = request.GET if request.GET else {"status": "proposed"}
+    filters = QueueFilter(data, alliance=coordinator.alliance)
+    criteria = filters.cleaned_data if filters.is_valid() else {"status": "proposed"}
+    groups = selectors.review_queue(
+        coordinator.alliance, school_id=getattr(criteria.get("school"), "pk", None),
+        date_from=criteria.get("date_from"), date_to=criteria.get("date_to"), status=criteria.get("status"),
+    )
+    return render(request, "scheduling/review_queue.html", {
+        "filters": filters, "groups": groups, "unfilled": selectors.unfilled_sessions(coordinator.alliance),
+        "reject_form": RejectForm(),
+    })
+
+
+def _coordinator_match(coordinator, match_id):
+    return get_object_or_404(Match.objects.select_related("session"), pk=match_id,
+                             session__alliance=coordinator.alliance)
+
+
+def _act(request, action, *, success):
+    try:
+        action()
+        messages.success(request, success)
+    except services.MatchError as exc:
+        messages.error(request, str(exc))
+    return redirect(request.POST.get("next") or "scheduling:review-queue")
+
+
+@require_POST
+@coordinator_required
+def approve(request, coordinator, match_id):
+    match = _coordinator_match(coordinator, match_id)
+    return _act(request, lambda: services.approve_match(match_id=match.pk, actor=request.user),
+                success=f"Approved {match.mentor}; the invitation is on its way.")
+
+
+@require_POST
+@coordinator_required
+def reject(request, coordinator, match_id):
+    match = _coordinator_match(coordinator, match_id)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why, so the next coordinator knows: the reason is required.")
+        return redirect("scheduling:review-queue")
+    return _act(request, lambda: services.reject_match(match_id=match.pk, actor=request.user,
+                                                       reason=form.cleaned_data["reason"]),
+                success=f"Rejected {match.mentor}; they will not be proposed for this session again.")
+
+
+@require_POST
+@coordinator_required
+def bulk_approve(request, coordinator):
+    ids = [int(i) for i in request.POST.getlist("match") if i.isdigit()]
+    approved, refused = 0, []
+    for match in Match.objects.filter(pk__in=ids, session__alliance=coordinator.alliance):
+        try:
+            services.approve_match(match_id=match.pk, actor=request.user)
+            approved += 1
+        except services.MatchError as exc:
+            refused.append(f"{match.mentor}: {exc}")
+    if approved:
+        messages.success(request, f"Approved {approved} match(es).")
+    for line in refused:
+        messages.error(request, line)
+    return redirect("scheduling:review-queue")
+
+
+@coordinator_required
+def candidates(request, coordinator, match_id):
+    """The ranked feasible volunteers for a proposal's session, to swap one in."""
+    match = _coordinator_match(coordinator, match_id)
+    if request.method == "POST":
+        mentor_id = request.POST.get("mentor", "")
+        if not mentor_id.isdigit():
+            messages.error(request, "Pick a volunteer to swap in.")
+            return redirect("scheduling:candidates", match_id=match.pk)
+        return _act(request, lambda: services.swap_match(match_id=match.pk, mentor_id=int(mentor_id),
+                                                         actor=request.user),
+                    success="Swapped; the new proposal is in the queue.")
+    ranked = [row for row in selectors.ranked_candidates(match.session) if row[0].pk != match.mentor_id]
+    return render(request, "scheduling/candidates.html", {"match": match, "ranked": ranked})
+
+
+class CompletionForm(forms.Form):
+    hours = forms.DecimalField(min_value=0, max_value=100, decimal_places=2, label="Hours mentored")
+    students_reached = forms.IntegerField(min_value=0, max_value=1000, label="Students reached (a number)")
+
+
+def _completion_match(user, match_id):
+    matches = Match.objects.select_related("session__request__school", "mentor__user")
+    if mentor := mentor_of(user):
+        return get_object_or_404(matches, pk=match_id, mentor=mentor)
+    if teacher := teacher_of(user):
+        return get_object_or_404(matches, pk=match_id, session__request__school=teacher.school)
+    raise Http404
+
+
+@login_required
+def complete(request, match_id):
+    """The teacher or the mentor confirms the session happened: hours and students reached."""
+    match = _completion_match(request.user, match_id)
+    form = CompletionForm(request.POST or None, initial={"students_reached": match.session.request.student_count})
+    if request.method == "POST" and form.is_valid():
+        return _act(request, lambda: services.complete_match(match_id=match.pk, actor=request.user,
+                                                             **form.cleaned_data),
+                    success="Thank you! The session is recorded.")
+    return render(request, "scheduling/complete.html", {"match": match, "form": form})
+
+
+@require_POST
+@login_required
+def no_show(request, match_id):
+    match = _completion_match(request.user, match_id)
+    if teacher_of(request.user) is None:
+        raise Http404
+    return _act(request, lambda: services.mark_no_show(match_id=match.pk, actor=request.user,
+                                                       reason="marked by the teacher"),
+                success="Recorded as a no-show. Your coordinator will follow up.")
+
+
+def completion_link(match, role):
+    """A link for a text message: one tap opens the completion page for that match and role."""
+    return signing.dumps({"match": match.pk, "role": role}, salt=COMPLETION_SALT)
+
+
+def complete_by_link(request, token):
+    """The page a text's link opens; GET only shows, the button posts. Valid for 14 days."""
+    try:
+        data = signing.loads(token, salt=COMPLETION_SALT, max_age=14 * 24 * 3600)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    match = get_object_or_404(Match.objects.select_related("session__request__school", "mentor__user"),
+                              pk=data["match"])
+    form = CompletionForm(request.POST or None, initial={"students_reached": match.session.request.student_count})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_match(match_id=match.pk, actor=None, **form.cleaned_data)
+            return render(request, "scheduling/complete_done.html", {"match": match})
+        except services.MatchError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "scheduling/complete.html", {"match": match, "form": form, "by_link": True})
