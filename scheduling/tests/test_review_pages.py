@@ -1,0 +1,155 @@
+"""The coordinator's review queue and the completion pages, as people use them."""
+import pytest
+from django.urls import reverse
+
+from mentors.tests.factories import MentorFactory
+from scheduling import services, views
+from scheduling.models import Match
+from scheduling.tests.factories import make_request
+from schools.tests.factories import CoordinatorFactory, TeacherFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def teacher():
+    return TeacherFactory()
+
+
+@pytest.fixture
+def coordinator(teacher, client):
+    coordinator = CoordinatorFactory(alliance=teacher.school.alliance)
+    client.force_login(coordinator.user)
+    return coordinator
+
+
+def proposal(teacher, **mentor_fields):
+    session = make_request(teacher).sessions.get()
+    mentor = MentorFactory(company__alliance=teacher.school.alliance, **mentor_fields)
+    return Match.objects.create(session=session, mentor=mentor, score=0.8,
+                                reasons={"skills": 0.5, "distance": 0.2, "fairness": 0.1})
+
+
+def test_the_queue_shows_each_proposal_with_its_score_parts_and_check_expiry(client, coordinator, teacher):
+    match = proposal(teacher)
+    page = client.get(reverse("scheduling:review-queue")).content.decode()
+    assert str(match.mentor) in page
+    assert "distance" in page and "0.200" in page
+    assert f"{match.mentor.background_check_expires:%Y-%m-%d}" in page
+
+
+def test_approving_from_the_queue_invites_the_mentor(client, coordinator, teacher):
+    match = proposal(teacher)
+    response = client.post(reverse("scheduling:approve", args=[match.pk]), follow=True)
+    assert Match.objects.get(pk=match.pk).status == "approved"
+    assert "invitation is on its way" in response.content.decode()
+
+
+def test_a_second_approval_gets_a_clear_message_not_an_error_page(client, coordinator, teacher):
+    match = proposal(teacher)
+    client.post(reverse("scheduling:approve", args=[match.pk]))
+    response = client.post(reverse("scheduling:approve", args=[match.pk]), follow=True)
+    assert response.status_code == 200
+    assert "can no longer become approved" in response.content.decode()
+
+
+def test_rejecting_needs_a_reason_and_then_remembers_it(client, coordinator, teacher):
+    match = proposal(teacher)
+    client.post(reverse("scheduling:reject", args=[match.pk]), {"reason": ""})
+    assert Match.objects.get(pk=match.pk).status == "proposed"
+    client.post(reverse("scheduling:reject", args=[match.pk]), {"reason": "too far for a first visit"})
+    assert Match.objects.get(pk=match.pk).transitions.get().reason == "too far for a first visit"
+
+
+def test_bulk_approval_approves_every_selected_proposal(client, coordinator, teacher):
+    matches = [proposal(teacher), proposal(teacher)]
+    client.post(reverse("scheduling:bulk-approve"), {"match": [m.pk for m in matches]})
+    assert set(Match.objects.values_list("status", flat=True)) == {"approved"}
+
+
+def test_swapping_replaces_the_proposal_with_a_ranked_candidate(client, coordinator, teacher):
+    match = proposal(teacher)
+    other = MentorFactory(company__alliance=teacher.school.alliance)
+    page = client.get(reverse("scheduling:candidates", args=[match.pk])).content.decode()
+    assert str(other) in page
+    client.post(reverse("scheduling:candidates", args=[match.pk]), {"mentor": other.pk})
+    assert Match.objects.get(pk=match.pk).status == "rejected"
+    assert Match.objects.get(mentor=other).status == "proposed"
+
+
+def test_a_volunteer_who_cannot_take_the_session_cannot_be_swapped_in(client, coordinator, teacher):
+    match = proposal(teacher)
+    stranger = MentorFactory()  # another alliance
+    client.post(reverse("scheduling:candidates", args=[match.pk]), {"mentor": stranger.pk})
+    assert Match.objects.get(pk=match.pk).status == "proposed"
+    assert not Match.objects.filter(mentor=stranger).exists()
+
+
+def test_the_queue_lists_requests_the_engine_could_not_fill(client, coordinator, teacher):
+    from datetime import UTC, datetime
+
+    from scheduling import matching
+
+    make_request(teacher, grade_band="K-2", topic="Kitchen chemistry")
+    MentorFactory(company__alliance=teacher.school.alliance, grade_bands=["9-12"])
+    matching.run_matching(alliance_id=teacher.school.alliance_id, window_start=datetime(2020, 1, 1, tzinfo=UTC),
+                          window_end=datetime(2100, 1, 1, tzinfo=UTC))
+    page = client.get(reverse("scheduling:review-queue")).content.decode()
+    assert "Kitchen chemistry" in page and "K-2" in page
+
+
+@pytest.mark.parametrize("role", ["teacher", "mentor", "other coordinator"])
+def test_nobody_but_the_alliances_coordinators_reaches_the_queue(client, teacher, role):
+    match = proposal(teacher)
+    user = {"teacher": lambda: teacher.user, "mentor": lambda: match.mentor.user,
+            "other coordinator": lambda: CoordinatorFactory().user}[role]()
+    client.force_login(user)
+    if role != "other coordinator":
+        assert client.get(reverse("scheduling:review-queue")).status_code == 404
+    assert client.post(reverse("scheduling:approve", args=[match.pk])).status_code == 404
+    assert Match.objects.get(pk=match.pk).status == "proposed"
+
+
+def confirmed(teacher):
+    match = proposal(teacher)
+    services.approve_match(match_id=match.pk, actor=None)
+    return services.confirm_match(match_id=match.pk)
+
+
+def test_the_teacher_records_that_the_session_happened(client, teacher):
+    match = confirmed(teacher)
+    client.force_login(teacher.user)
+    client.post(reverse("scheduling:complete", args=[match.pk]), {"hours": "1.5", "students_reached": "23"})
+    match.refresh_from_db()
+    assert (match.status, match.students_reached) == ("completed", 23)
+
+
+def test_the_teacher_marks_a_no_show(client, teacher):
+    match = confirmed(teacher)
+    client.force_login(teacher.user)
+    client.post(reverse("scheduling:no-show", args=[match.pk]))
+    assert Match.objects.get(pk=match.pk).status == "no_show"
+
+
+def test_a_mentor_cannot_mark_a_no_show_or_complete_someone_elses_session(client, teacher):
+    match = confirmed(teacher)
+    client.force_login(MentorFactory().user)
+    assert client.post(reverse("scheduling:no-show", args=[match.pk])).status_code == 404
+    assert client.post(reverse("scheduling:complete", args=[match.pk]), {"hours": 1, "students_reached": 3}
+                       ).status_code == 404
+    assert Match.objects.get(pk=match.pk).status == "confirmed"
+
+
+def test_the_link_in_a_text_shows_the_page_and_only_the_button_records(client, teacher):
+    match = confirmed(teacher)
+    url = reverse("scheduling:complete-by-link", args=[views.completion_link(match, "mentor")])
+    assert client.get(url).status_code == 200
+    assert Match.objects.get(pk=match.pk).status == "confirmed"
+    client.post(url, {"hours": "1", "students_reached": "20"})
+    assert Match.objects.get(pk=match.pk).status == "completed"
+
+
+def test_a_tampered_link_is_404(client, teacher):
+    match = confirmed(teacher)
+    token = views.completion_link(match, "mentor")
+    assert client.get(reverse("scheduling:complete-by-link", args=[token[:-2] + "xx"])).status_code == 404
