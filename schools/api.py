@@ -1,23 +1,40 @@
-from rest_framework import mixins, serializers, status, viewsets
+"""Teachers' requests and teacher onboarding over REST: the same services and rules as the pages."""
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from config.api import IsTeacher, coordinator_of, teacher_of
+from config.api import IsCoordinator, IsTeacher, coordinator_of, teacher_of
+from mentors.services import SIGNUP_SENT_MESSAGE
 from scheduling.services import cancel_request
 
 from . import services
-from .models import MentorRequest
-from .serializers import MentorRequestSerializer
+from .models import MentorRequest, Teacher
+from .serializers import (
+    AcceptInviteSerializer,
+    CoordinatorTeacherSerializer,
+    MentorRequestSerializer,
+    RequestDetailsSerializer,
+    RescheduleSerializer,
+    TeacherInviteSerializer,
+    TeacherSignupSerializer,
+)
 
 
 class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class MentorRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Teachers ask for mentors; coordinators see their alliance's requests."""
+class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Teachers ask for mentors and change or cancel their requests; coordinators see their alliance's."""
 
     serializer_class = MentorRequestSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         requests = MentorRequest.objects.select_related("school").prefetch_related("skills", "sessions__intervals")
@@ -28,14 +45,44 @@ class MentorRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return requests.none()
 
     def get_permissions(self):
-        if self.action == "create":
+        if self.action in ("create", "partial_update", "reschedule"):
             return [IsTeacher()]
         return super().get_permissions()
 
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return RequestDetailsSerializer
+        return super().get_serializer_class()
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = services.create_request(teacher=self.request.user.teacher, **data)
+        serializer.instance = services.create_teacher_request(teacher=self.request.user.teacher, **data)
 
+    def _own(self):
+        mentor_request = self.get_object()
+        if mentor_request.teacher_id != self.request.user.teacher.pk:
+            raise PermissionDenied("Only the teacher who made this request can change it.")
+        return mentor_request
+
+    @extend_schema(request=RequestDetailsSerializer, responses=MentorRequestSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        mentor_request = self._own()
+        body = RequestDetailsSerializer(mentor_request, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        services.update_request_details(request_id=mentor_request.pk, actor=request.user, **body.validated_data)
+        return self._respond(mentor_request)
+
+    @extend_schema(request=RescheduleSerializer, responses=MentorRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        """Move the session and/or change the meeting link; booked mentors get an updated calendar invite."""
+        mentor_request = self._own()
+        body = RescheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.reschedule_request(request_id=mentor_request.pk, actor=request.user, **body.validated_data)
+        return self._respond(mentor_request)
+
+    @extend_schema(request=CancelSerializer, responses=MentorRequestSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Call the request off: booked mentors are told and their calendar entries withdrawn."""
@@ -43,5 +90,79 @@ class MentorRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         body = CancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         cancel_request(request_id=mentor_request.pk, actor=request.user, reason=body.validated_data["reason"])
-        mentor_request.refresh_from_db()
-        return Response(self.get_serializer(mentor_request).data, status=status.HTTP_200_OK)
+        return self._respond(mentor_request)
+
+    def _respond(self, mentor_request):
+        fresh = self.get_queryset().get(pk=mentor_request.pk)
+        return Response(MentorRequestSerializer(fresh, context=self.get_serializer_context()).data,
+                        status=status.HTTP_200_OK)
+
+
+class TeacherSignup(APIView):
+    """A teacher signs up with their school email; same answer whether or not the address has an account."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=TeacherSignupSerializer, responses={202: None})
+    def post(self, request):
+        body = TeacherSignupSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.sign_up_teacher(**body.validated_data)
+        return Response({"detail": SIGNUP_SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)
+
+
+class AcceptTeacherInvite(APIView):
+    """Create the invited teacher's account from a coordinator's signed invitation."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=AcceptInviteSerializer, responses={201: CoordinatorTeacherSerializer})
+    def post(self, request):
+        body = AcceptInviteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        teacher = services.join_by_invite(**body.validated_data)
+        return Response(CoordinatorTeacherSerializer(teacher).data, status=status.HTTP_201_CREATED)
+
+
+class CreateTeacherInvite(APIView):
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(request=TeacherInviteSerializer, responses={201: None})
+    def post(self, request):
+        body = TeacherInviteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if body.validated_data["school"].alliance_id != coordinator_of(request.user).alliance_id:
+            return Response({"school": ["Pick a school in your alliance."]}, status=status.HTTP_400_BAD_REQUEST)
+        with transaction.atomic():
+            link = services.invite_teacher(actor=request.user, **body.validated_data)
+        return Response({"invite_url": link}, status=status.HTTP_201_CREATED)
+
+
+def alliance_teachers(request):
+    return Teacher.objects.filter(school__alliance=coordinator_of(request.user).alliance).select_related(
+        "user", "school")
+
+
+class CoordinatorTeachers(generics.ListAPIView):
+    """Teachers of the coordinator's alliance; `?verified=false` for the ones waiting."""
+
+    serializer_class = CoordinatorTeacherSerializer
+    permission_classes = [IsCoordinator]
+
+    def get_queryset(self):
+        teachers = alliance_teachers(self.request).order_by("pk")
+        verified = self.request.query_params.get("verified")
+        if verified in ("true", "false"):
+            teachers = teachers.filter(verified_at__isnull=verified == "false")
+        return teachers
+
+
+class VerifyTeacher(APIView):
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(request=None, responses=CoordinatorTeacherSerializer)
+    def post(self, request, pk):
+        teacher = get_object_or_404(alliance_teachers(request), pk=pk)
+        return Response(CoordinatorTeacherSerializer(services.verify_teacher(teacher=teacher, actor=request.user)).data)

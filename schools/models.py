@@ -8,7 +8,6 @@ from django.db.models import Q
 from scheduling.engine import FORMATS, GRADE_BANDS
 
 
-
 class GradeBand(models.TextChoices):
     K_2 = "K-2", "grades K-2"
     G3_5 = "3-5", "grades 3-5"

@@ -1,12 +1,17 @@
-from django.utils import timezone
+"""API shapes for teachers' requests and teacher onboarding. Time and place rules come from schools/services.py."""
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from mentors.models import Skill
+from mentors.serializers import SignupSerializer
+from mentors.validation import phone_e164
 from scheduling.models import Session
 
-from .models import MentorRequest
+from . import services
+from .models import MentorRequest, School, Teacher
 
 MAX_INTERVALS = 12
+MAX_OPTIONS = 3
 
 
 class IntervalField(serializers.ListField):
@@ -26,37 +31,156 @@ class SessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Session
-        fields = ["id", "starts_at", "ends_at", "mentors_needed", "status", "intervals"]
+        fields = ["id", "starts_at", "ends_at", "mentors_needed", "status", "revision", "intervals"]
 
     def get_intervals(self, session):
         return [[i.starts_at, i.ends_at] for i in session.intervals.all()]
 
 
+class SeriesSerializer(serializers.Serializer):
+    """A weekly series: the first session's start and end, repeated at the same local time each week."""
+
+    first_start = serializers.DateTimeField()
+    first_end = serializers.DateTimeField()
+    weeks = serializers.IntegerField(min_value=2, max_value=services.MAX_SERIES_WEEKS)
+
+
 class MentorRequestSerializer(serializers.ModelSerializer):
+    """Give exactly one of `time_options` (1-3 alternatives; the first is booked), `series`, or `intervals`
+    (explicit intervals of one session). `kind` decides the format; `format` alone is still accepted."""
+
     skills = serializers.SlugRelatedField(slug_field="slug", queryset=Skill.objects.all(), many=True, required=False)
-    intervals = serializers.ListField(child=IntervalField(), write_only=True, min_length=1, max_length=MAX_INTERVALS)
+    kind = serializers.ChoiceField(choices=MentorRequest.Kind.choices, required=False)
+    format = serializers.ChoiceField(choices=list(MentorRequest.FORMAT_OF_KIND.values()), required=False)
+    intervals = serializers.ListField(child=IntervalField(), write_only=True, min_length=1, max_length=MAX_INTERVALS,
+                                      required=False)
+    time_options = serializers.ListField(child=IntervalField(), write_only=True, min_length=1,
+                                         max_length=MAX_OPTIONS, required=False)
+    series = SeriesSerializer(write_only=True, required=False)
     sessions = SessionSerializer(many=True, read_only=True)
     school = serializers.StringRelatedField()
 
     class Meta:
         model = MentorRequest
         fields = [
-            "id", "school", "topic", "description", "skills", "grade_band", "format", "language", "student_count",
-            "mentors_needed", "meeting_link", "status", "created_at", "intervals", "sessions",
+            "id", "school", "topic", "description", "skills", "grade_band", "kind", "format", "language",
+            "student_count", "mentors_needed", "meeting_link", "status", "created_at", "alternative_times",
+            "intervals", "time_options", "series", "sessions",
         ]
-        read_only_fields = ["status", "created_at"]
+        read_only_fields = ["status", "created_at", "alternative_times"]
         extra_kwargs = {"student_count": {"min_value": 1, "max_value": 500},
                         "mentors_needed": {"min_value": 1, "max_value": 10}}
 
     def validate_intervals(self, intervals):
-        if min(start for start, _ in intervals) <= timezone.now():
-            raise serializers.ValidationError("Sessions must be in the future.")
-        ordered = sorted(intervals)
-        if any(a[1] > b[0] for a, b in zip(ordered, ordered[1:], strict=False)):
-            raise serializers.ValidationError("Sessions of one request must not overlap.")
-        return ordered
+        return services.check_intervals(intervals)
+
+    def validate_time_options(self, options):
+        for option in options:
+            services.check_intervals([option])
+        return options
 
     def validate(self, attrs):
-        if attrs.get("format") == "virtual" and not attrs.get("meeting_link"):
-            raise serializers.ValidationError({"meeting_link": "A virtual session needs a meeting link."})
+        if self.instance is not None:
+            return attrs
+        attrs["kind"] = self._kind(attrs)
+        attrs.pop("format", None)
+        given = [name for name in ("intervals", "time_options", "series") if name in attrs]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {"time_options": "Give one to three time options, a weekly series, or intervals (just one of them)."})
+        services.check_place(kind=attrs["kind"], meeting_link=attrs.get("meeting_link", ""))
+        if "series" in attrs:
+            attrs["series"] = self._series(attrs["series"])
+        elif "intervals" in attrs:
+            attrs["series"] = attrs.pop("intervals")
         return attrs
+
+    def _kind(self, attrs):
+        kind, format = attrs.get("kind"), attrs.get("format")
+        if kind is None and format is None:
+            raise serializers.ValidationError({"kind": "Pick a format: " + ", ".join(MentorRequest.Kind.values)})
+        if kind is None:
+            return MentorRequest.Kind.VIRTUAL_SESSION if format == "virtual" else MentorRequest.Kind.CLASSROOM_VISIT
+        if format is not None and services.format_of(kind) != format:
+            raise serializers.ValidationError({"format": f"A {kind.replace('_', ' ')} is {services.format_of(kind)}."})
+        return kind
+
+    def _series(self, series):
+        teacher = self.context["request"].user.teacher
+        intervals = services.series_intervals(first_start=series["first_start"], first_end=series["first_end"],
+                                              weeks=series["weeks"], tz=teacher.school.timezone)
+        try:
+            return services.check_intervals(intervals)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"series": error.messages}) from error
+
+
+class RequestDetailsSerializer(serializers.ModelSerializer):
+    """What a teacher may change without moving the session."""
+
+    class Meta:
+        model = MentorRequest
+        fields = ["topic", "description", "student_count"]
+        extra_kwargs = {"student_count": {"min_value": 1, "max_value": 500}}
+
+
+class RescheduleSerializer(serializers.Serializer):
+    intervals = serializers.ListField(child=IntervalField(), min_length=1, max_length=MAX_INTERVALS, required=False)
+    meeting_link = serializers.URLField(required=False, allow_blank=True)
+
+    def validate_intervals(self, intervals):
+        return services.check_intervals(intervals)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError({"intervals": "Give new intervals, a new meeting link, or both."})
+        return attrs
+
+
+class TeacherSignupSerializer(SignupSerializer):
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+    def validate_phone(self, value):
+        return phone_e164(value) if value else ""
+
+
+class AcceptInviteSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=2000)
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+    def validate_phone(self, value):
+        return phone_e164(value) if value else ""
+
+    def validate(self, attrs):
+        from django.contrib.auth.password_validation import validate_password
+
+        try:
+            _, email, _ = services.read_teacher_invite(attrs["token"])
+        except services.RequestRefused as refusal:
+            raise serializers.ValidationError({"token": str(refusal)}) from refusal
+        probe = Teacher.user.field.related_model(username=email, email=email, first_name=attrs["first_name"])
+        try:
+            validate_password(attrs["password"], probe)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": error.messages}) from error
+        return attrs
+
+
+class TeacherInviteSerializer(serializers.Serializer):
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
+    email = serializers.EmailField()
+
+
+class CoordinatorTeacherSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    school = serializers.CharField(source="school.name", read_only=True)
+
+    class Meta:
+        model = Teacher
+        fields = ["id", "name", "email", "school", "email_verified_at", "verified_at"]
+        read_only_fields = fields

@@ -1,0 +1,223 @@
+"""Volunteer and coordinator forms. The rules themselves live in mentors/validation.py (shared with the API)."""
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from scheduling.engine import FORMATS, GRADE_BANDS
+
+from . import validation
+from .models import Company, Mentor, Skill
+
+GRADE_CHOICES = [(b, f"Grades {b}") for b in GRADE_BANDS]
+FORMAT_CHOICES = [(f, {"in_person": "In person, at the school", "virtual": "Virtual, by video"}[f]) for f in FORMATS]
+
+
+def apply_errors(form, error):
+    """Put a ValidationError raised by a shared rule on the fields it names (or the whole form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+class EmailLoginForm(AuthenticationForm):
+    username = forms.CharField(label="Email or username", max_length=254,
+                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password don't match an active account. If you just signed up, "
+                         "open the link we emailed you first.",
+    }
+
+
+class SignupFields(forms.Form):
+    first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(label="Work email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False,
+        help_text="At least 8 characters; not only numbers, and not something common like “password1”.",
+    )
+
+    def clean_email(self):
+        return validation.normalize_email(self.cleaned_data["email"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("email"):
+            from django.contrib.auth import get_user_model
+
+            probe = get_user_model()(username=data["email"], email=data["email"],
+                                     first_name=data.get("first_name", ""), last_name=data.get("last_name", ""))
+            try:
+                validate_password(data["password"], probe)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class VolunteerSignupForm(SignupFields):
+    invite_code = forms.CharField(
+        max_length=32, required=False, label="Company invite code (optional)",
+        help_text="Only if your company gave you one, or if you sign up with a personal email.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("email") and "email" not in self.errors:
+            try:
+                validation.company_for(data["email"], data.get("invite_code", ""))
+            except ValidationError as error:
+                apply_errors(self, error)
+        return data
+
+
+# --- profile wizard ---------------------------------------------------------
+
+class SkillsStep(forms.Form):
+    title = "What you know"
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(), widget=forms.CheckboxSelectMultiple, label="Your skills",
+        error_messages={"required": "Pick at least one skill you could talk about with students."},
+        help_text="Pick every area you could share with a class.",
+    )
+
+
+class ClassesStep(forms.Form):
+    title = "Who and how"
+    grade_bands = forms.MultipleChoiceField(
+        choices=GRADE_CHOICES, widget=forms.CheckboxSelectMultiple, label="Grades you'd like to work with",
+        error_messages={"required": "Pick at least one grade band."},
+    )
+    formats = forms.MultipleChoiceField(
+        choices=FORMAT_CHOICES, widget=forms.CheckboxSelectMultiple, label="How you can mentor",
+        error_messages={"required": "Pick in person, virtual, or both."},
+    )
+    languages = forms.MultipleChoiceField(
+        choices=validation.LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple, label="Languages you can teach in",
+        error_messages={"required": "Pick at least one language."},
+    )
+
+
+class PlaceStep(forms.Form):
+    title = "Where"
+    zip_code = forms.CharField(
+        max_length=10, required=False, label="Home base ZIP code",
+        help_text="Where you usually start from (home or office). Needed for in-person visits.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    travel_km = forms.IntegerField(
+        min_value=0, max_value=200, label="How far you'll travel, in kilometres",
+        help_text="16 km is about 10 miles.",
+    )
+    timezone = forms.ChoiceField(choices=validation.TIMEZONE_CHOICES, label="Your timezone")
+
+    def __init__(self, *args, formats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.formats = formats
+
+    def clean_zip_code(self):
+        value = self.cleaned_data["zip_code"]
+        if not value:
+            if "in_person" in self.formats:
+                raise ValidationError("In-person visits need your ZIP code, so we only ask you nearby.")
+            return None
+        return validation.geocode_zip(value)
+
+
+class BlockForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        coerce=int, label="Day", choices=[("", "—")] + list(enumerate(validation.WEEKDAY_NAMES)), required=False,
+    )
+    start = forms.TimeField(label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label="To", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def clean(self):
+        data = super().clean()
+        weekday, start, end = data.get("weekday"), data.get("start"), data.get("end")
+        given = [v not in (None, "") for v in (weekday, start, end)]
+        if any(given) and not all(given):
+            for name, value in (("weekday", weekday), ("start", start), ("end", end)):
+                if value in (None, "") and name not in self.errors:
+                    self.add_error(name, "Fill in the day, the start and the end, or leave all three empty.")
+        elif all(given) and end <= start:
+            self.add_error("end", "The block must end after it starts.")
+        return data
+
+    def block(self):
+        data = self.cleaned_data
+        if data.get("weekday") in (None, "") or not data.get("start"):
+            return None
+        return (data["weekday"], data["start"], data["end"])
+
+
+class BaseBlockFormSet(forms.BaseFormSet):
+    def blocks(self):
+        return validation.merge_availability(b for f in self.forms if (b := f.block()))
+
+
+BlockFormSet = forms.formset_factory(BlockForm, formset=BaseBlockFormSet, extra=3, max_num=21, absolute_max=21)
+
+
+class TimeStep(forms.Form):
+    title = "When"
+    blackout_dates = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Days you're away",
+        help_text="One date per line, like 2026-12-24. We won't ask you on these days.",
+    )
+    monthly_session_cap = forms.IntegerField(
+        min_value=0, max_value=20, label="Most sessions a month",
+        help_text="We never ask you for more than this many sessions in one month.",
+    )
+
+    def clean_blackout_dates(self):
+        return validation.parse_blackout_dates(self.cleaned_data["blackout_dates"])
+
+
+class ContactStep(forms.Form):
+    title = "Contact and about you"
+    phone = forms.CharField(
+        required=False, max_length=30, label="Mobile number",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text="We text invitations so you can reply YES or NO.",
+    )
+    sms_consent = forms.BooleanField(required=False, label=validation.SMS_CONSENT_TEXT)
+    bio = forms.CharField(
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 4}), label="A few lines about you",
+        help_text="Teachers see this once you are confirmed. Up to 1000 characters.",
+    )
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        return validation.phone_e164(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sms_consent") and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", "Enter the number we may text.")
+        return data
+
+
+# --- coordinator --------------------------------------------------------------
+
+class BackgroundCheckForm(forms.Form):
+    status = forms.ChoiceField(choices=Mentor.BackgroundCheck.choices, label="Check status")
+    reference = forms.CharField(max_length=100, required=False, label="Provider reference",
+                                help_text="The screening provider's case or order number.")
+    expires = forms.DateField(required=False, label="Expires on", widget=forms.DateInput(attrs={"type": "date"}),
+                              help_text="Required when the check is cleared.")
+
+
+class CsvUploadForm(forms.Form):
+    company = forms.ModelChoiceField(queryset=Company.objects.none(), label="Company")
+    file = forms.FileField(
+        label="CSV file",
+        help_text="First line: email,first_name,last_name,phone,zip_code (phone and zip_code may be empty).",
+    )
+
+    def __init__(self, *args, alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Company.objects.filter(alliance=alliance).order_by("name")

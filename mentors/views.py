@@ -1,0 +1,249 @@
+"""Volunteer pages (sign-up, profile wizard, my sessions) and the coordinator's volunteer onboarding pages."""
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from config.api import coordinator_of, mentor_of
+from scheduling import services as lifecycle
+from scheduling.models import Match
+
+from . import csv_import, forms, services
+from .models import Mentor
+
+
+def role_required(role):
+    """Only a signed-in volunteer / teacher / coordinator may open the page (403 for other roles)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if getattr(request.user, role, None) is None:
+                raise PermissionDenied(f"This page is for {role}s.")
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# --- sign-up and verification ----------------------------------------------------
+
+def volunteer_signup(request):
+    form = forms.VolunteerSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_up_volunteer(**form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            return render(request, "accounts/check_email.html", {"message": services.SIGNUP_SENT_MESSAGE})
+    return render(request, "mentors/signup.html", {"form": form})
+
+
+def verify_email(request, token):
+    try:
+        user = services.verify_email(token=token)
+    except services.VerificationFailed as failure:
+        return render(request, "accounts/verify_failed.html", {"reason": str(failure)}, status=400)
+    if request.user == user:
+        return redirect("home")
+    messages.success(request, "Thanks, your email is confirmed. Sign in to continue.")
+    return redirect("login")
+
+
+# --- profile wizard ---------------------------------------------------------------
+
+STEPS = ["skills", "classes", "place", "time", "contact"]
+STEP_FORMS = {"skills": forms.SkillsStep, "classes": forms.ClassesStep, "place": forms.PlaceStep,
+              "time": forms.TimeStep, "contact": forms.ContactStep}
+
+
+def _initial(mentor, step):
+    if step == "skills":
+        return {"skills": list(mentor.skills.all())}
+    if step == "classes":
+        return {"grade_bands": mentor.grade_bands, "formats": mentor.formats, "languages": mentor.languages}
+    if step == "place":
+        return {"zip_code": mentor.zip_code, "travel_km": mentor.travel_km, "timezone": mentor.timezone}
+    if step == "time":
+        dates = "\n".join(f"{b.date:%Y-%m-%d}" for b in mentor.blackout_dates.order_by("date"))
+        return {"blackout_dates": dates, "monthly_session_cap": mentor.monthly_session_cap}
+    return {"phone": mentor.phone, "sms_consent": mentor.sms_consent_at is not None, "bio": mentor.bio}
+
+
+def _blocks_initial(mentor):
+    return [{"weekday": w.weekday, "start": w.start_time, "end": w.end_time} for w in mentor.availability.all()]
+
+
+def _step_data(step, form, formset):
+    data = dict(form.cleaned_data)
+    if step == "place":
+        data["zip_code"] = data.pop("zip_code")
+    if step == "time":
+        data["availability"] = formset.blocks()
+    if step == "contact":
+        data["sms_consent"] = data.get("sms_consent", False)
+    return data
+
+
+@role_required("mentor")
+def profile(request):
+    return redirect("mentor-profile-step", step=STEPS[0])
+
+
+@role_required("mentor")
+def profile_step(request, step):
+    if step not in STEPS:
+        raise Http404
+    mentor = request.user.mentor
+    kwargs = {"formats": mentor.formats} if step == "place" else {}
+    form = STEP_FORMS[step](request.POST or None, initial=_initial(mentor, step), **kwargs)
+    formset = None
+    if step == "time":
+        formset = forms.BlockFormSet(request.POST or None, initial=_blocks_initial(mentor), prefix="blocks")
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        try:
+            services.update_profile(mentor=mentor, data=_step_data(step, form, formset), ip=client_ip(request))
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            index = STEPS.index(step)
+            if index + 1 < len(STEPS):
+                return redirect("mentor-profile-step", step=STEPS[index + 1])
+            messages.success(request, "Your profile is saved. We'll text or email you when a class needs you.")
+            return redirect("my-sessions")
+    return render(request, "mentors/profile_step.html", {
+        "form": form, "formset": formset, "step": step, "steps": STEPS, "number": STEPS.index(step) + 1,
+        "mentor": mentor, "previous": STEPS[STEPS.index(step) - 1] if STEPS.index(step) else None,
+    })
+
+
+# --- my sessions --------------------------------------------------------------------
+
+@role_required("mentor")
+def my_sessions(request):
+    mentor = request.user.mentor
+    now = timezone.now()
+    matches = (Match.objects.filter(mentor=mentor).select_related("session__request__school")
+               .prefetch_related("session__intervals").order_by("session__starts_at"))
+    S = Match.Status
+    return render(request, "mentors/my_sessions.html", {
+        "mentor": mentor,
+        "invitations": matches.filter(status__in=[S.APPROVED, S.INVITED], session__ends_at__gt=now),
+        "upcoming": matches.filter(status=S.CONFIRMED, session__ends_at__gt=now),
+        "past": matches.filter(Q(status__in=[S.COMPLETED, S.NO_SHOW]) | Q(status=S.CONFIRMED,
+                                                                          session__ends_at__lte=now))
+        .order_by("-session__starts_at")[:50],
+        "calendar_token": getattr(mentor, "calendar_token", None),
+        "profile_complete": services.profile_is_complete(mentor),
+    })
+
+
+@require_POST
+@role_required("mentor")
+def answer_invitation(request, match_id, answer):
+    if answer not in ("accept", "decline"):
+        raise Http404
+    match = get_object_or_404(Match, pk=match_id, mentor=request.user.mentor)
+    try:
+        if answer == "accept":
+            lifecycle.confirm_match(match_id=match.pk, actor=request.user, via="web")
+            messages.success(request, "Thank you! You're confirmed; the teacher now has your contact details.")
+        else:
+            lifecycle.decline_match(match_id=match.pk, actor=request.user, via="web",
+                                    reason=request.POST.get("reason", "")[:500])
+            messages.success(request, "Declined. We'll ask another volunteer.")
+    except lifecycle.MatchError as error:
+        messages.error(request, str(error))
+    return redirect("my-sessions")
+
+
+# --- coordinator: volunteers ----------------------------------------------------------
+
+def _alliance_mentors(request):
+    return Mentor.objects.filter(company__alliance=coordinator_of(request.user).alliance).select_related(
+        "user", "company")
+
+
+@role_required("coordinator")
+def coordinator_volunteers(request):
+    mentors = _alliance_mentors(request)
+    return render(request, "mentors/coordinator_volunteers.html", {
+        "pending": mentors.filter(status=Mentor.Status.PENDING).order_by("created_at"),
+        "approved": mentors.filter(status=Mentor.Status.APPROVED).order_by("user__last_name")[:200],
+    })
+
+
+@require_POST
+@role_required("coordinator")
+def approve_volunteer(request, mentor_id):
+    mentor = get_object_or_404(_alliance_mentors(request), pk=mentor_id)
+    try:
+        services.approve_mentor(mentor_id=mentor.pk, actor=request.user)
+        messages.success(request, f"{mentor} is approved.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("coordinator-volunteers")
+
+
+@role_required("coordinator")
+def background_check(request, mentor_id):
+    mentor = get_object_or_404(_alliance_mentors(request), pk=mentor_id)
+    initial = {"status": mentor.background_check_status, "reference": mentor.background_check_reference,
+               "expires": mentor.background_check_expires}
+    form = forms.BackgroundCheckForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_background_check(mentor_id=mentor.pk, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, f"Background check for {mentor} saved.")
+            return redirect("coordinator-volunteers")
+    return render(request, "mentors/background_check.html", {"form": form, "mentor": mentor})
+
+
+@role_required("coordinator")
+def import_volunteers(request):
+    alliance = coordinator_of(request.user).alliance
+    if request.method == "POST" and "confirm_token" in request.POST:
+        return _confirm_import(request, alliance)
+    form = forms.CsvUploadForm(request.POST or None, request.FILES or None, alliance=alliance)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            preview = csv_import.preview(company=form.cleaned_data["company"], upload=form.cleaned_data["file"])
+        except csv_import.ImportRefused as error:
+            form.add_error("file", str(error))
+    return render(request, "mentors/import_volunteers.html", {"form": form, "preview": preview})
+
+
+def _confirm_import(request, alliance):
+    try:
+        imported = csv_import.confirm(token=request.POST["confirm_token"], alliance=alliance, actor=request.user)
+    except csv_import.StalePreview as stale:
+        messages.error(request, str(stale))
+        form = forms.CsvUploadForm(alliance=alliance, initial={"company": stale.preview.company})
+        return render(request, "mentors/import_volunteers.html", {"form": form, "preview": stale.preview})
+    except csv_import.ImportRefused as error:
+        messages.error(request, str(error))
+        return redirect("import-volunteers")
+    messages.success(request, f"Imported {len(imported)} volunteers; each was emailed a link to set a password.")
+    return redirect("coordinator-volunteers")
+
+
+def mentor_home(request):
+    mentor = mentor_of(request.user)
+    if not services.profile_is_complete(mentor):
+        return redirect("mentor-profile")
+    return redirect("my-sessions")

@@ -1,0 +1,220 @@
+"""Teacher and coordinator forms. Time rules live in schools/services.py, shared with the API."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from mentors.forms import SignupFields
+from mentors.models import Skill
+from mentors.validation import LANGUAGE_CHOICES, phone_e164
+
+from . import services
+from .models import GradeBand, MentorRequest, School
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"})
+OPTION_COUNT = 3
+SCHEDULE_HELP = (
+    "One visit: give up to three times that work for your class. We book the first one and look for mentors "
+    "for it; the others stay on your request so your coordinator can move the visit there if nobody is free. "
+    "A weekly series keeps the same mentor every week."
+)
+
+
+def _phone(value):
+    return phone_e164(value) if value else ""
+
+
+class TeacherSignupForm(SignupFields):
+    school = forms.ModelChoiceField(queryset=School.objects.exclude(email_domain="").order_by("name"),
+                                    label="Your school")
+    phone = forms.CharField(required=False, max_length=30, label="Mobile number (optional)",
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+                            help_text="We text you when a mentor confirms.")
+    field_order = ["first_name", "last_name", "school", "email", "password", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "School email"
+
+    def clean_phone(self):
+        return _phone(self.cleaned_data["phone"])
+
+
+class TeacherJoinForm(forms.Form):
+    first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    password = SignupFields.base_fields["password"]
+    phone = TeacherSignupForm.base_fields["phone"]
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_phone(self):
+        return _phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password"):
+            from django.contrib.auth import get_user_model
+            from django.contrib.auth.password_validation import validate_password
+
+            probe = get_user_model()(username=self.email, email=self.email, first_name=data.get("first_name", ""))
+            try:
+                validate_password(data["password"], probe)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class TeacherInviteForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none(), label="School")
+    email = forms.EmailField(label="Teacher's email")
+
+    def __init__(self, *args, alliance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(alliance=alliance).order_by("name")
+
+
+class RequestForm(forms.Form):
+    """What a teacher asks for. Times are in the school's timezone."""
+
+    topic = forms.CharField(max_length=200, label="Topic",
+                            help_text="What the students should get out of it, e.g. “Build a line-following robot”.")
+    description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                                  label="Details for the mentor (optional)")
+    skills = forms.ModelMultipleChoiceField(queryset=Skill.objects.all(), required=False,
+                                            widget=forms.CheckboxSelectMultiple, label="Skills wanted (optional)")
+    grade_band = forms.ChoiceField(choices=GradeBand.choices, label="Grade band")
+    kind = forms.ChoiceField(choices=MentorRequest.Kind.choices, widget=forms.RadioSelect, label="Format",
+                             initial=MentorRequest.Kind.CLASSROOM_VISIT)
+    language = forms.ChoiceField(choices=[("", "Any language")] + LANGUAGE_CHOICES, required=False,
+                                 label="Language of the session")
+    student_count = forms.IntegerField(min_value=1, max_value=500, label="Number of students",
+                                       help_text="A headcount only. Never send us students' names.")
+    mentors_needed = forms.IntegerField(min_value=1, max_value=10, initial=1, label="Mentors needed")
+    schedule = forms.ChoiceField(
+        choices=[("options", "One visit (give one to three times that work)"), ("series", "A weekly series")],
+        widget=forms.RadioSelect, initial="options", label="When", help_text=SCHEDULE_HELP,
+    )
+    series_date = forms.DateField(required=False, widget=DATE, label="First date of the series")
+    series_start = forms.TimeField(required=False, widget=TIME, label="Starts at")
+    series_end = forms.TimeField(required=False, widget=TIME, label="Ends at")
+    series_weeks = forms.IntegerField(required=False, min_value=2, max_value=services.MAX_SERIES_WEEKS,
+                                      label="Number of weeks")
+    meeting_link = forms.URLField(required=False, label="Meeting link (virtual sessions)",
+                                  help_text="In-person sessions happen at your school's address.")
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        for n in range(1, OPTION_COUNT + 1):
+            choice = "first choice" if n == 1 else f"option {n} (optional)"
+            self.fields[f"option{n}_date"] = forms.DateField(required=False, widget=DATE, label=f"Date, {choice}")
+            self.fields[f"option{n}_start"] = forms.TimeField(required=False, widget=TIME, label="Starts at")
+            self.fields[f"option{n}_end"] = forms.TimeField(required=False, widget=TIME, label="Ends at")
+
+    def option_rows(self):
+        return [[self[f"option{n}_{part}"] for part in ("date", "start", "end")] for n in range(1, OPTION_COUNT + 1)]
+
+    def series_row(self):
+        return [self["series_date"], self["series_start"], self["series_end"], self["series_weeks"]]
+
+    def _at(self, day, moment):
+        return datetime.combine(day, moment, ZoneInfo(self.school.timezone))
+
+    def _interval(self, prefix, required):
+        parts = {p: self.cleaned_data.get(f"{prefix}_{p}") for p in ("date", "start", "end")}
+        if not any(parts.values()) and not required:
+            return None
+        missing = [p for p, v in parts.items() if v is None and f"{prefix}_{p}" not in self.errors]
+        for part in missing:
+            self.add_error(f"{prefix}_{part}", "Fill in the date, start and end time.")
+        if missing or any(f"{prefix}_{p}" in self.errors for p in parts):
+            return None
+        interval = (self._at(parts["date"], parts["start"]), self._at(parts["date"], parts["end"]))
+        try:
+            services.check_intervals([interval])
+        except ValidationError as error:
+            self.add_error(f"{prefix}_end" if error.code in ("ends_before_start", "too_long") else f"{prefix}_date",
+                           error)
+            return None
+        return interval
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind"):
+            try:
+                services.check_place(kind=data["kind"], meeting_link=data.get("meeting_link", ""))
+            except ValidationError as error:
+                self.add_error("meeting_link", error.message_dict["meeting_link"])
+        if data.get("schedule") == "series":
+            self.plan = {"series": self._series()}
+        else:
+            options = [self._interval(f"option{n}", n == 1) for n in range(1, OPTION_COUNT + 1)]
+            self.plan = {"time_options": [o for o in options if o]}
+        return data
+
+    def _series(self):
+        first = self._interval("series", True)
+        weeks = self.cleaned_data.get("series_weeks")
+        if weeks is None and "series_weeks" not in self.errors:
+            self.add_error("series_weeks", "How many weeks? Between 2 and 16.")
+        if first is None or weeks is None:
+            return None
+        return services.series_intervals(first_start=first[0], first_end=first[1], weeks=weeks,
+                                         tz=self.school.timezone)
+
+    def request_fields(self):
+        data = self.cleaned_data
+        names = ["topic", "description", "grade_band", "language", "student_count", "mentors_needed", "meeting_link"]
+        return {"kind": data["kind"], "skills": list(data["skills"]), **{n: data[n] for n in names}, **self.plan}
+
+
+class RequestEditForm(forms.Form):
+    """Change a request: details freely; a new time or link updates every calendar invitation."""
+
+    topic = RequestForm.base_fields["topic"]
+    description = RequestForm.base_fields["description"]
+    student_count = RequestForm.base_fields["student_count"]
+    date = forms.DateField(widget=DATE, label="Date (first date, for a series)")
+    start = forms.TimeField(widget=TIME, label="Starts at")
+    end = forms.TimeField(widget=TIME, label="Ends at")
+    meeting_link = forms.URLField(required=False, label="Meeting link (virtual sessions)")
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mentor_request = request
+        self.tz = ZoneInfo(request.school.timezone)
+
+    def new_intervals(self):
+        """The session's intervals moved to the new date and times, keeping the weekly rhythm of a series."""
+        session = self.mentor_request.sessions.exclude(status="cancelled").order_by("starts_at").first()
+        count = session.intervals.count() if session else 1
+        data = self.cleaned_data
+        first = (datetime.combine(data["date"], data["start"], self.tz),
+                 datetime.combine(data["date"], data["end"], self.tz))
+        return services.series_intervals(first_start=first[0], first_end=first[1], weeks=count,
+                                         tz=self.mentor_request.school.timezone)
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(k) for k in ("date", "start", "end")):
+            try:
+                self.intervals = services.check_intervals(self.new_intervals())
+            except ValidationError as error:
+                self.add_error("end" if error.code in ("ends_before_start", "too_long") else "date", error)
+        if "meeting_link" in data:
+            try:
+                services.check_place(kind=self.mentor_request.kind, meeting_link=data["meeting_link"])
+            except ValidationError as error:
+                self.add_error("meeting_link", error.message_dict["meeting_link"])
+        return data
+
+
+class CancelRequestForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why are you cancelling?",
+                             help_text="Booked mentors see this with the cancellation.",
+                             widget=forms.TextInput())
