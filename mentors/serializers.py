@@ -46,7 +46,8 @@ class MentorProfileSerializer(serializers.ModelSerializer):
     sms_consent = serializers.BooleanField(write_only=True, required=False,
                                            help_text=f"Agreement to: {validation.SMS_CONSENT_TEXT}")
     availability = AvailabilityWindowSerializer(many=True, required=False)
-    blackout_dates = serializers.ListField(child=serializers.DateField(), required=False, max_length=100)
+    blackout_dates = serializers.ListField(child=serializers.DateField(), required=False, max_length=100,
+                                           write_only=True)
 
     class Meta:
         model = Mentor

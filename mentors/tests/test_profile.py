@@ -1,0 +1,165 @@
+"""The volunteer's profile: wizard pages and API share one set of rules; coordinator fields stay out of reach."""
+from datetime import UTC, date, datetime, time
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from mentors import forms, validation
+from mentors.models import Mentor
+from mentors.serializers import MentorProfileSerializer
+from mentors.tests.factories import MentorFactory
+from scheduling.matching import weekly_windows
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mentor():
+    return MentorFactory(status=Mentor.Status.PENDING, phone="", sms_consent_at=None, sms_consent_text="",
+                         background_check_status="none", background_check_expires=None, weekdays=[])
+
+
+@pytest.fixture
+def signed_in(client, mentor):
+    client.force_login(mentor.user)
+    return client
+
+
+def test_phone_numbers_are_stored_in_e164():
+    assert validation.phone_e164("(518) 555-0123") == "+15185550123"
+    assert validation.phone_e164("+44 20 7946 0958") == "+442079460958"
+    with pytest.raises(ValidationError):
+        validation.phone_e164("555-01")
+
+
+def test_a_zip_code_is_geocoded_offline_and_an_unknown_one_is_refused():
+    place = validation.geocode_zip("12305")
+    assert place.zip_code == "12305" and abs(place.latitude - 42.81) < 0.05 and place.timezone == "America/New_York"
+    with pytest.raises(ValidationError, match="could not find ZIP code 00000"):
+        validation.geocode_zip("00000")
+
+
+def test_overlapping_and_touching_blocks_are_merged():
+    merged = validation.merge_availability([
+        (1, time(9), time(11)), (1, time(10), time(12)), (1, time(12), time(13)), (1, time(15), time(16)),
+        (0, time(9), time(10)),
+    ])
+    assert merged == [(0, time(9), time(10)), (1, time(9), time(13)), (1, time(15), time(16))]
+
+
+def test_a_new_york_half_past_three_block_is_1930_utc_in_summer_and_2030_in_winter(mentor):
+    mentor.timezone = "America/New_York"
+    mentor.save()
+    mentor.availability.create(weekday=2, start_time=time(15, 30), end_time=time(16, 30))  # Wednesdays
+    summer = weekly_windows(mentor, datetime(2026, 7, 15, tzinfo=UTC), datetime(2026, 7, 15, 23, tzinfo=UTC))
+    winter = weekly_windows(mentor, datetime(2026, 1, 14, tzinfo=UTC), datetime(2026, 1, 14, 23, tzinfo=UTC))
+    assert datetime(2026, 7, 15, 19, 30, tzinfo=UTC) in [start for start, _ in summer]
+    assert datetime(2026, 1, 14, 20, 30, tzinfo=UTC) in [start for start, _ in winter]
+
+
+def test_no_volunteer_form_or_serializer_can_write_the_background_check_or_approval():
+    coordinator_only = {"status", "background_check_status", "background_check_reference", "background_check_expires"}
+    for step in (forms.SkillsStep, forms.ClassesStep, forms.PlaceStep, forms.TimeStep, forms.ContactStep,
+                 forms.VolunteerSignupForm):
+        assert not coordinator_only & set(step.base_fields)
+    writable = {name for name, f in MentorProfileSerializer().fields.items() if not f.read_only}
+    assert not coordinator_only & writable
+
+
+def test_the_wizard_walks_every_step_and_saves_the_profile(signed_in, mentor):
+    steps = [
+        ("skills", {"skills": [mentor.skills.model.objects.get(slug="robotics").pk]}),
+        ("classes", {"grade_bands": ["6-8"], "formats": ["in_person", "virtual"], "languages": ["en", "es"]}),
+        ("place", {"zip_code": "12305", "travel_km": "20", "timezone": "America/New_York"}),
+        ("time", {"blocks-TOTAL_FORMS": "3", "blocks-INITIAL_FORMS": "0", "blocks-0-weekday": "1",
+                  "blocks-0-start": "09:00", "blocks-0-end": "11:00", "blocks-1-weekday": "1",
+                  "blocks-1-start": "10:30", "blocks-1-end": "12:00", "blackout_dates": "2026-12-24\n2026-12-31",
+                  "monthly_session_cap": "3"}),
+        ("contact", {"phone": "(518) 555-0199", "sms_consent": "on", "bio": "I build robots."}),
+    ]
+    for step, data in steps:
+        response = signed_in.post(f"/me/profile/{step}/", data, REMOTE_ADDR="203.0.113.9")
+        assert response.status_code == 302, (step, response.context["form"].errors)
+    assert response["Location"] == "/me/sessions/"
+    mentor.refresh_from_db()
+    assert mentor.grade_bands == ["6-8"] and mentor.languages == ["en", "es"] and mentor.travel_km == 20
+    assert mentor.zip_code == "12305" and mentor.latitude == pytest.approx(42.81, abs=0.05)
+    assert [(w.weekday, w.start_time, w.end_time) for w in mentor.availability.all()] == [(1, time(9), time(12))]
+    assert sorted(b.date for b in mentor.blackout_dates.all()) == [date(2026, 12, 24), date(2026, 12, 31)]
+    assert mentor.phone == "+15185550199"
+    assert mentor.sms_consent_text == validation.SMS_CONSENT_TEXT
+    assert mentor.sms_consent_ip == "203.0.113.9" and mentor.sms_consent_at is not None
+
+
+@pytest.mark.parametrize("step, data, field", [
+    ("place", {"zip_code": "00000", "travel_km": "10", "timezone": "America/New_York"}, "zip_code"),
+    ("contact", {"phone": "12", "bio": ""}, "phone"),
+    ("contact", {"phone": "", "sms_consent": "on"}, "phone"),
+    ("time", {"blocks-TOTAL_FORMS": "1", "blocks-INITIAL_FORMS": "0", "blocks-0-weekday": "1",
+              "blocks-0-start": "11:00", "blocks-0-end": "09:00", "monthly_session_cap": "2"}, "end"),
+    ("time", {"blocks-TOTAL_FORMS": "0", "blocks-INITIAL_FORMS": "0", "blackout_dates": "next tuesday",
+              "monthly_session_cap": "2"}, "blackout_dates"),
+])
+def test_bad_input_is_an_error_on_its_own_field_and_saves_nothing(signed_in, mentor, step, data, field):
+    before = Mentor.objects.values().get(pk=mentor.pk)
+    response = signed_in.post(f"/me/profile/{step}/", data)
+    assert response.status_code == 200
+    errors = dict(response.context["form"].errors)
+    if response.context["formset"]:
+        for row in response.context["formset"].errors:
+            errors.update(row)
+    assert field in errors
+    assert Mentor.objects.values().get(pk=mentor.pk) == before
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_the_api_profile_geocodes_stores_consent_and_merges_blocks(api, mentor):
+    response = api(mentor.user).patch("/api/me/mentor/", {
+        "zip_code": "12305", "phone": "518-555-0142", "sms_consent": True,
+        "availability": [{"weekday": 0, "start_time": "09:00", "end_time": "11:00"},
+                         {"weekday": 0, "start_time": "10:00", "end_time": "12:00"}],
+        "blackout_dates": ["2026-12-24"], "background_check_status": "cleared", "status": "approved",
+    }, format="json", REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 200, response.content
+    mentor.refresh_from_db()
+    assert mentor.phone == "+15185550142" and mentor.sms_consent_ip == "198.51.100.7"
+    assert mentor.latitude is not None
+    assert [(w.start_time, w.end_time) for w in mentor.availability.all()] == [(time(9), time(12))]
+    assert mentor.status == "pending" and mentor.background_check_status == "none"
+    assert response.json()["blackout_dates"] == ["2026-12-24"]
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"zip_code": "99999"}, "zip_code"), ({"phone": "call me"}, "phone"),
+    ({"availability": [{"weekday": 0, "start_time": "11:00", "end_time": "09:00"}]}, "availability"),
+    ({"timezone": "Mars/Olympus"}, "timezone"), ({"blackout_dates": ["soon"]}, "blackout_dates"),
+])
+def test_the_api_refuses_bad_profile_input_with_400_naming_the_field(api, mentor, body, field):
+    mentor.availability.create(weekday=3, start_time=time(9), end_time=time(10))
+    response = api(mentor.user).patch("/api/me/mentor/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert mentor.availability.count() == 1
+
+
+def test_the_availability_endpoint_replaces_blocks_in_the_volunteers_timezone(api, mentor):
+    response = api(mentor.user).put("/api/me/mentor/availability/", {
+        "timezone": "America/Chicago",
+        "availability": [{"weekday": 4, "start_time": "15:30", "end_time": "17:00"},
+                         {"weekday": 4, "start_time": "16:00", "end_time": "18:00"}],
+        "blackout_dates": [],
+    }, format="json")
+    assert response.status_code == 200
+    assert response.json()["availability"] == [{"weekday": 4, "start_time": "15:30:00", "end_time": "18:00:00"}]
+    mentor.refresh_from_db()
+    assert mentor.timezone == "America/Chicago"
+
+
+def test_only_volunteers_reach_the_profile(client, api):
+    from schools.tests.factories import TeacherFactory
+
+    teacher = TeacherFactory()
+    client.force_login(teacher.user)
+    assert client.get("/me/profile/skills/").status_code == 403
+    assert api(teacher.user).get("/api/me/mentor/").status_code == 403
+    assert api().get("/api/me/mentor/").status_code in (401, 403)
