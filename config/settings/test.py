@@ -18,3 +18,5 @@ STORAGES = {
 }
 # live_server serves static files itself; WhiteNoise would only warn that STATIC_ROOT is not collected.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+# Quiet hours are off unless a test turns them on: a suite run at 3 am must not hold every text.
+SMS_QUIET_HOURS = env.json("SMS_QUIET_HOURS", default=None)
