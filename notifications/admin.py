@@ -1,23 +1,52 @@
 from django.contrib import admin
 
-from .models import InboundMessage, Notification, SmsOptOut
+from .models import CalendarFeedToken, InboundMessage, Notification, SmsOptOut
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["kind", "channel", "to", "status", "attempts", "created_at", "sent_at"]
+    list_display = ["kind", "channel", "to", "status", "provider_status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "channel", "kind"]
     search_fields = ["to", "key", "provider_id"]
     readonly_fields = [f.name for f in Notification._meta.fields]
 
 
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "inbox"
+    parameter_name = "inbox"
+
+    def lookups(self, request, model_admin):
+        return [("open", "waiting for a coordinator"), ("done", "dealt with")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(needs_review=True, reviewed_at__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(reviewed_at__isnull=False)
+        return queryset
+
+
 @admin.register(InboundMessage)
 class InboundMessageAdmin(admin.ModelAdmin):
-    list_display = ["from_number", "body", "handled_as", "received_at"]
-    list_filter = ["handled_as"]
+    list_display = ["from_number", "body", "handled_as", "alliance", "needs_review", "received_at"]
+    list_filter = [NeedsReviewFilter, "handled_as", "alliance"]
     readonly_fields = [f.name for f in InboundMessage._meta.fields]
+
+    def get_queryset(self, request):
+        """A coordinator with admin access sees their own alliance's texts only."""
+        messages = super().get_queryset(request)
+        coordinator = getattr(request.user, "coordinator", None)
+        if request.user.is_superuser or coordinator is None:
+            return messages if request.user.is_superuser else messages.none()
+        return messages.filter(alliance=coordinator.alliance)
 
 
 @admin.register(SmsOptOut)
 class SmsOptOutAdmin(admin.ModelAdmin):
     list_display = ["phone", "opted_out_at"]
+
+
+@admin.register(CalendarFeedToken)
+class CalendarFeedTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    readonly_fields = ["user", "token_hash", "created_at"]

@@ -1,8 +1,8 @@
 """Calendar invitations (RFC 5545 / RFC 5546), built by pure functions from plain data."""
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 PRODID = "-//Mentorbridge//Mentorbridge 1.0//EN"
 
@@ -12,6 +12,7 @@ class Attendee:
     email: str
     name: str
     role: str = "REQ-PARTICIPANT"
+    partstat: str = "NEEDS-ACTION"
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,17 @@ def _event(invitation, index, start, end, *, cancelled, stamp):
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("organizer", _address(invitation.organizer_email, invitation.organizer_name))
     for attendee in invitation.attendees:
-        event.add("attendee", _address(attendee.email, attendee.name, role=attendee.role, partstat="NEEDS-ACTION"))
+        event.add("attendee", _address(
+            attendee.email, attendee.name, role=attendee.role, partstat=attendee.partstat, rsvp="TRUE"
+        ))
     return event
 
 
-def build_calendar(invitations, *, method, now=None):
-    """One VCALENDAR with a VEVENT per interval. `method` is REQUEST, CANCEL or None (a feed)."""
+def build_calendar(invitations, *, method, now=None, name=""):
+    """One VCALENDAR with a VEVENT per interval. `method` is REQUEST, CANCEL or None (a feed).
+
+    Times are written in UTC ("Z"), which needs no VTIMEZONE; calendars show them in local time.
+    """
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -72,6 +78,10 @@ def build_calendar(invitations, *, method, now=None):
     calendar.add("calscale", "GREGORIAN")
     if method:
         calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("refresh-interval", vDuration(timedelta(hours=1)), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT1H")
     for invitation in invitations:
         for index, (start, end) in enumerate(invitation.intervals):
             calendar.add_component(_event(invitation, index, start, end, cancelled=method == "CANCEL", stamp=stamp))
@@ -86,3 +96,8 @@ def build_request(invitation, now=None):
 def build_cancel(invitation, now=None):
     """A METHOD:CANCEL with STATUS:CANCELLED; the caller passes a raised `sequence`."""
     return build_calendar([invitation], method="CANCEL", now=now)
+
+
+def build_feed(invitations, *, name, now=None):
+    """A subscription feed: the same UIDs as the invitations, no METHOD (RFC 5545 publishing)."""
+    return build_calendar(invitations, method=None, now=now, name=name)

@@ -1,10 +1,32 @@
-"""What each match event tells whom: texts, emails and calendar entries, in the reader's timezone."""
+"""What each match event tells whom: texts, emails and calendar entries, in the reader's timezone.
+
+Texts are fitted into two GSM-7 segments (long topics and school names are shortened, times
+and reply keywords never); invitations carry one UID per booking for its whole life and a
+SEQUENCE equal to the session's revision.
+"""
+from dataclasses import replace
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 
 from . import calendar
+from .models import Notification
 from .services import queue_notification
+from .sms_text import fit
+
+# A cancellation this close to the start is sent at once, quiet hours or not.
+URGENT_WITHIN = timedelta(hours=24)
+
+INVITATION_TEXT = (
+    "Mentorbridge: {school} asks you to mentor {topic} (grades {grades}) {when}, {place}. "
+    "Reply YES to accept or NO to decline."
+)
+UPDATE_TEXT = "Mentorbridge: change for {topic}: now {when}, {place}. Questions? Reply HELP."
+CONFIRMED_TEXT = "Mentorbridge: {who} confirmed for {topic} {when}."
+CANCELLED_TEXT = "Mentorbridge: {topic} {when} is cancelled. Thank you!"
+REMINDER_TEXT = "Mentorbridge reminder: {topic} {when}, {place}. Can't make it? Reply HELP."
 
 
 def local_time(moment, tz_name):
@@ -28,7 +50,7 @@ def place(session):
     return request.school.name
 
 
-def invitation_for(match):
+def invitation_for(match, *, partstat="NEEDS-ACTION"):
     """The calendar entry of a booking; its UID is the match's and never changes."""
     session = match.session
     request = session.request
@@ -49,11 +71,31 @@ def invitation_for(match):
         organizer_email=alliance.calendar_email or alliance.contact_email,
         organizer_name=alliance.name,
         attendees=(
-            calendar.Attendee(match.mentor.user.email, match.mentor.display_name),
-            calendar.Attendee(teacher.user.email, str(teacher), role="CHAIR"),
+            calendar.Attendee(match.mentor.user.email, match.mentor.display_name, partstat=partstat),
+            calendar.Attendee(teacher.user.email, str(teacher), role="CHAIR", partstat="ACCEPTED"),
         ),
         url=request.meeting_link,
     )
+
+
+def _sms(match, *, key, kind, template, keep, urgent=False, **fields):
+    """Queue a text to the match's mentor, if they agreed to texts and their number works."""
+    mentor = match.mentor
+    if not mentor.can_be_texted:
+        return None
+    return queue_notification(
+        key=f"{kind}:sms:{mentor.phone}:{key}", channel="sms", kind=kind, to=mentor.phone, match=match,
+        body=fit(template, keep=keep, **fields), recipient_tz=mentor.timezone, urgent=urgent,
+    )
+
+
+def _mentor_fields(match):
+    session = match.session
+    request = session.request
+    return {
+        "keep": {"when": when(session, match.mentor.timezone), "grades": request.grade_band},
+        "topic": request.topic, "place": place(session),
+    }
 
 
 def queue_invitation(match):
@@ -62,16 +104,8 @@ def queue_invitation(match):
     session = match.session
     request = session.request
     version = f"match-{match.pk}:rev-{session.revision}"
-    if mentor.can_be_texted:
-        queue_notification(
-            key=f"invitation:sms:{mentor.phone}:{version}", channel="sms", kind="invitation", to=mentor.phone,
-            match=match,
-            body=(
-                f"Mentorbridge: {request.school.name} asks you to mentor {request.topic} "
-                f"(grades {request.grade_band}) {when(session, mentor.timezone)}, {place(session)}. "
-                "Reply YES to accept or NO to decline."
-            ),
-        )
+    _sms(match, key=version, kind="invitation", template=INVITATION_TEXT, school=request.school.name,
+         **_mentor_fields(match))
     queue_notification(
         key=f"invitation:email:{mentor.user.email}:{version}", channel="email", kind="invitation",
         to=mentor.user.email, match=match,
@@ -82,6 +116,52 @@ def queue_invitation(match):
             f"{place(session)}.\n\nReply YES to our text, or answer on {settings.PUBLIC_BASE_URL}/me/sessions/."
         ),
         ics=calendar.build_request(invitation_for(match)), ics_method="REQUEST",
+    )
+
+
+def queue_update(match):
+    """The session moved or changed place (its revision was raised): send REQUEST updates.
+
+    Same UID, SEQUENCE = the new revision, so calendars move the existing event. The mentor gets
+    an email with the REQUEST and a text; the teacher an email once the match is confirmed (their
+    calendar follows their feed). Invitations of an
+    older revision still waiting in the outbox are withdrawn, so nobody is told the old time.
+    """
+    mentor = match.mentor
+    session = match.session
+    request = session.request
+    version = f"match-{match.pk}:rev-{session.revision}"
+    _withdraw_superseded(match, version)
+    confirmed = match.status == "confirmed"
+    ics = calendar.build_request(invitation_for(match, partstat="ACCEPTED" if confirmed else "NEEDS-ACTION"))
+    subject = f"Updated: {request.topic} at {request.school.name}"
+    body = f"{request.topic} is now {when(session, mentor.timezone)}, {place(session)}."
+    _sms(match, key=version, kind="update", template=UPDATE_TEXT, **_mentor_fields(match))
+    queue_notification(
+        key=f"update:email:{mentor.user.email}:{version}", channel="email", kind="update", to=mentor.user.email,
+        match=match, subject=subject, body=f"Hello {mentor.display_name},\n\n{body}", ics=ics, ics_method="REQUEST",
+    )
+    if confirmed:
+        teacher = request.teacher
+        queue_notification(
+            key=f"update:email:{teacher.user.email}:{version}", channel="email", kind="update_to_teacher",
+            to=teacher.user.email, match=match, subject=subject, body=f"Hello {teacher},\n\n{body}",
+        )
+
+
+def queue_session_update(session):
+    """`queue_update` for every mentor booked into `session` (approved, invited or confirmed)."""
+    for match in session.matches.filter(status__in=["approved", "invited", "confirmed"]).select_related(
+        "mentor__user", "session__request__school__alliance", "session__request__teacher__user"
+    ):
+        queue_update(match)
+
+
+def _withdraw_superseded(match, version):
+    Notification.objects.filter(
+        match=match, kind__in=["invitation", "update"], status=Notification.Status.PENDING
+    ).exclude(key__endswith=version).update(
+        status=Notification.Status.SUPPRESSED, error=f"superseded by {version}"
     )
 
 
@@ -106,25 +186,64 @@ def queue_confirmation_to_teacher(match):
     if teacher.phone:
         queue_notification(
             key=f"confirmed:sms:{teacher.phone}:match-{match.pk}", channel="sms", kind="confirmed_to_teacher",
-            to=teacher.phone, match=match,
-            body=f"Mentorbridge: {who} confirmed for {request.topic} {when(session, school_tz)}.",
+            to=teacher.phone, match=match, recipient_tz=school_tz,
+            body=fit(CONFIRMED_TEXT, keep={"when": when(session, school_tz)}, who=who, topic=request.topic),
         )
 
 
 def queue_cancellation(match, *, sequence):
-    """Tell a mentor who was invited or booked that it is off, and withdraw the calendar entry."""
+    """Tell a mentor who was invited or booked that it is off, and withdraw the calendar entry.
+
+    METHOD:CANCEL with the booking's UID, STATUS:CANCELLED and a raised SEQUENCE. The teacher, told
+    of the confirmation, is told of the cancellation too (their calendar follows their feed).
+    """
     mentor = match.mentor
-    request = match.session.request
-    invitation = invitation_for(match)
-    invitation = calendar.Invitation(**{**invitation.__dict__, "sequence": sequence})
-    body = f"Mentorbridge: {request.topic} {when(match.session, mentor.timezone)} is cancelled. Thank you!"
-    if mentor.can_be_texted:
-        queue_notification(
-            key=f"cancelled:sms:{mentor.phone}:match-{match.pk}", channel="sms", kind="cancelled",
-            to=mentor.phone, body=body, match=match,
-        )
+    session = match.session
+    request = session.request
+    ics = calendar.build_cancel(replace(invitation_for(match), sequence=sequence))
+    urgent = session.starts_at - timezone.now() < URGENT_WITHIN
+    _sms(match, key=f"match-{match.pk}", kind="cancelled", template=CANCELLED_TEXT, urgent=urgent,
+         keep={"when": when(session, mentor.timezone)}, topic=request.topic)
+    body = f"{request.topic} {when(session, mentor.timezone)} is cancelled. Thank you!"
     queue_notification(
         key=f"cancelled:email:{mentor.user.email}:match-{match.pk}", channel="email", kind="cancelled",
         to=mentor.user.email, match=match, subject=f"Cancelled: {request.topic}", body=body,
-        ics=calendar.build_cancel(invitation), ics_method="CANCEL",
+        ics=ics, ics_method="CANCEL",
+    )
+    teacher = request.teacher
+    if Notification.objects.filter(match=match, kind="confirmed_to_teacher", channel="email").exists():
+        queue_notification(
+            key=f"cancelled:email:{teacher.user.email}:match-{match.pk}", channel="email",
+            kind="cancelled_to_teacher", to=teacher.user.email, match=match,
+            subject=f"Cancelled: {mentor.display_name} for {request.topic}",
+            body=(f"{mentor.display_name} is no longer booked for {request.topic} "
+                  f"{when(session, request.school.timezone)}."),
+        )
+
+
+def reminder_key(match, interval, lead):
+    """One reminder per match, interval start and lead ("24h", "2h"): a moved interval is reminded anew."""
+    mentor = match.mentor
+    to = mentor.phone if mentor.can_be_texted else mentor.user.email
+    channel = "sms" if mentor.can_be_texted else "email"
+    return f"reminder-{lead}:{channel}:{to}:match-{match.pk}:{interval.starts_at:%Y%m%dT%H%MZ}"
+
+
+def queue_reminder(match, interval, lead):
+    """Remind the mentor of one interval: a text when they take texts, else an email."""
+    mentor = match.mentor
+    session = match.session
+    request = session.request
+    starts = local_time(interval.starts_at, mentor.timezone)
+    key = reminder_key(match, interval, lead)
+    if mentor.can_be_texted:
+        return queue_notification(
+            key=key, channel="sms", kind=f"reminder_{lead}", to=mentor.phone, match=match,
+            recipient_tz=mentor.timezone,
+            body=fit(REMINDER_TEXT, keep={"when": starts}, topic=request.topic, place=place(session)),
+        )
+    return queue_notification(
+        key=key, channel="email", kind=f"reminder_{lead}", to=mentor.user.email, match=match,
+        subject=f"Reminder: {request.topic} {starts}",
+        body=f"Hello {mentor.display_name},\n\nA reminder: {request.topic} {starts}, {place(session)}.",
     )

@@ -1,30 +1,66 @@
-"""What a text someone sends us means, and the answer they get."""
-import re
+"""What a text someone sends us means, and the answer they get.
 
+Replies are understood in any case, with spaces or punctuation ("yes!", " Stop ", "opt-out").
+Texts the system cannot act on are kept for the coordinators of the sender's alliance (the inbox).
+"""
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from .models import InboundMessage, SmsOptOut
 
+log = logging.getLogger(__name__)
+
+# Twilio's default opt-out keywords (and the FCC's per-se revocations), as single words.
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+# In a longer text these still mean "stop"; "end" or "cancel" in a sentence usually do not.
+STOP_IN_SENTENCE = {"STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT", "REVOKE"}
 START_WORDS = {"START", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
 YES_WORDS = {"YES", "Y", "1"}
 NO_WORDS = {"NO", "N", "2"}
+MAX_CHOICES_LISTED = 3
 
-UNKNOWN_NUMBER_REPLY = (
-    "Mentorbridge: we don't have this number on file. Reply HELP for contacts, STOP to opt out."
+STOP_REPLY = "Mentorbridge: you will get no more texts from us. Reply START to resubscribe."
+START_REPLY = "Mentorbridge: texts are back on. Reply HELP for help, STOP to opt out."
+UNKNOWN_NUMBER_REPLY = "Mentorbridge: we don't have this number on file. Reply HELP for contacts, STOP to opt out."
+UNRECOGNISED_REPLY = (
+    "Mentorbridge: thanks, a coordinator will read this. Reply YES to accept, NO to decline, HELP for help, "
+    "STOP to opt out."
 )
-UNRECOGNISED_REPLY = "Mentorbridge: reply YES to accept, NO to decline, HELP for help, STOP to opt out."
+
+
+@dataclass(frozen=True)
+class Outcome:
+    handled_as: str
+    reply: str = ""
+    needs_review: bool = False
+
+
+def words(body):
+    """The letters-and-digits words of a text, upper-cased: "Yes!2" -> ["YES", "2"]."""
+    return re.findall(r"[A-Z]+|[0-9]+", (body or "").upper())
 
 
 def parse(body):
-    """("YES", None) for " yes! ", ("YES", 2) for "yes 2", (None, None) for anything else."""
-    words = re.findall(r"[A-Z0-9]+", (body or "").upper())
-    if len(words) == 1:
-        return words[0], None
-    if len(words) == 2 and words[0] in YES_WORDS | NO_WORDS and words[1].isdigit():
-        return words[0], int(words[1])
+    """("YES", None) for " yes! ", ("YES", 2) for "yes 2", ("OPTOUT", None) for "opt-out", else (None, None)."""
+    found = words(body)
+    if len(found) == 1:
+        return found[0], None
+    if "".join(found) in STOP_WORDS | START_WORDS:
+        return "".join(found), None
+    if len(found) == 2 and found[0] in YES_WORDS | NO_WORDS and found[1].isdigit():
+        return found[0], int(found[1])
     return None, None
+
+
+def asks_to_stop(body):
+    """A longer text that still says stop ("please stop texting me", "opt out"): honoured as STOP."""
+    found = words(body)
+    return bool(STOP_IN_SENTENCE.intersection(found)) or "OPT OUT" in " ".join(found)
 
 
 def handle_inbound(*, message_sid, from_number, to_number, body):
@@ -35,31 +71,43 @@ def handle_inbound(*, message_sid, from_number, to_number, body):
     try:
         with transaction.atomic():
             message = InboundMessage.objects.create(
-                message_sid=message_sid, from_number=from_number, to_number=to_number, body=body
+                message_sid=message_sid, from_number=from_number, to_number=to_number, body=body,
+                alliance=_alliance_of(from_number),
             )
-            handled_as, reply = _act(from_number, body)
-            InboundMessage.objects.filter(pk=message.pk).update(handled_as=handled_as, reply=reply)
-            return reply
+            outcome = _act(from_number, body)
+            InboundMessage.objects.filter(pk=message.pk).update(
+                handled_as=outcome.handled_as, reply=outcome.reply, needs_review=outcome.needs_review
+            )
     except IntegrityError:  # the same MessageSid, handled by a concurrent request
         return InboundMessage.objects.get(message_sid=message_sid).reply
+    log.info("inbound text %s from %s handled as %s", message_sid, from_number, outcome.handled_as)
+    return outcome.reply
 
 
 def _act(phone, body):
     keyword, choice = parse(body)
-    if keyword in STOP_WORDS:
+    if keyword in STOP_WORDS or (keyword is None and asks_to_stop(body)):
         SmsOptOut.objects.get_or_create(phone=phone)
-        return "stop", "Mentorbridge: you will get no more texts from us. Reply START to resubscribe."
+        return Outcome("stop", _keyword_reply(STOP_REPLY), needs_review=keyword is None)
     if keyword in START_WORDS:
         SmsOptOut.objects.filter(phone=phone).delete()
-        return "start", "Mentorbridge: texts are back on. Reply HELP for help, STOP to opt out."
+        return Outcome("start", _keyword_reply(START_REPLY))
     mentors = _mentors(phone)
     if keyword in HELP_WORDS:
-        return "help", _help_text(mentors)
-    if not mentors:
-        return "unknown_number", UNKNOWN_NUMBER_REPLY
-    if keyword in YES_WORDS or keyword in NO_WORDS:
+        return Outcome("help", _help_text(phone, mentors))
+    if SmsOptOut.objects.filter(phone=phone).exists():
+        return Outcome("opted_out", "", needs_review=True)  # no text to a number that said STOP
+    if not mentors and _alliance_of(phone) is None:
+        log.info("text from unknown number %s", phone)
+        return Outcome("unknown_number", UNKNOWN_NUMBER_REPLY, needs_review=True)
+    if mentors and (keyword in YES_WORDS or keyword in NO_WORDS):
         return _answer(mentors, accept=keyword in YES_WORDS, choice=choice)
-    return "unrecognised", UNRECOGNISED_REPLY
+    return Outcome("unrecognised", UNRECOGNISED_REPLY, needs_review=True)
+
+
+def _keyword_reply(text):
+    """Twilio answers STOP and START itself on numbers with its default opt-out handling: never answer twice."""
+    return "" if settings.TWILIO_HANDLES_OPT_OUT_REPLIES else text
 
 
 def _mentors(phone):
@@ -68,10 +116,24 @@ def _mentors(phone):
     return list(Mentor.objects.filter(phone=phone).select_related("company__alliance", "user"))
 
 
-def _help_text(mentors):
-    if not mentors:
+def _teachers(phone):
+    from schools.models import Teacher
+
+    return list(Teacher.objects.filter(phone=phone).select_related("school__alliance"))
+
+
+def _alliance_of(phone):
+    for mentor in _mentors(phone):
+        return mentor.company.alliance
+    for teacher in _teachers(phone):
+        return teacher.school.alliance
+    return None
+
+
+def _help_text(phone, mentors):
+    alliance = _alliance_of(phone)
+    if alliance is None:
         return "Mentorbridge connects STEM volunteers with classrooms. Reply STOP to opt out."
-    alliance = mentors[0].company.alliance
     contact = ", ".join(filter(None, [alliance.contact_phone, alliance.contact_email]))
     return f"Mentorbridge ({alliance.name}): questions? {contact}. Reply STOP to opt out."
 
@@ -85,32 +147,51 @@ def _pending(mentors):
     )
 
 
+def _choices(pending, word):
+    from notifications.compose import when
+
+    listed = "; ".join(
+        f"{word} {n} for {m.session.request.topic[:30]} {when(m.session, m.mentor.timezone)}"
+        for n, m in enumerate(pending[:MAX_CHOICES_LISTED], start=1)
+    )
+    more = f" (or see {settings.PUBLIC_BASE_URL}/me/sessions/)" if len(pending) > MAX_CHOICES_LISTED else ""
+    return f"Mentorbridge: you have {len(pending)} invitations. Reply {listed}{more}."
+
+
 def _answer(mentors, *, accept, choice):
     from notifications.compose import when
     from scheduling import services
 
     pending = _pending(mentors)
     if not pending:
-        return "no_pending", "Mentorbridge: you have no invitation waiting for an answer. Thank you!"
+        return Outcome("no_pending", "Mentorbridge: you have no invitation waiting for an answer. Thank you!")
+    word = "YES" if accept else "NO"
     if len(pending) > 1 and choice is None:
-        word = "YES" if accept else "NO"
-        options = "; ".join(
-            f"{word} {n} for {m.session.request.topic} {when(m.session, m.mentor.timezone)}"
-            for n, m in enumerate(pending, start=1)
-        )
-        return "ambiguous", f"Mentorbridge: you have {len(pending)} invitations. Reply {options}."
+        return Outcome("ambiguous", _choices(pending, word))
     if choice is not None and not 1 <= choice <= len(pending):
-        return "ambiguous", f"Mentorbridge: please reply with a number from 1 to {len(pending)}."
+        return Outcome("ambiguous", f"Mentorbridge: please reply {word} and a number from 1 to {len(pending)}.")
     match = pending[(choice or 1) - 1]
     request = match.session.request
     try:
         if accept:
             services.confirm_match(match_id=match.pk, via="sms")
-            return "confirmed", (
+            return Outcome("confirmed", (
                 f"Mentorbridge: thank you! You're confirmed for {request.topic} "
                 f"{when(match.session, match.mentor.timezone)} at {request.school.name}."
-            )
+            ))
         services.decline_match(match_id=match.pk, via="sms", reason="declined by text")
-        return "declined", "Mentorbridge: no problem, we'll ask someone else. Thank you!"
+        return Outcome("declined", "Mentorbridge: no problem, we'll ask someone else. Thank you!")
     except services.MatchError:
-        return "too_late", "Mentorbridge: that invitation is no longer open. Thank you!"
+        return Outcome("too_late", "Mentorbridge: that invitation is no longer open. Thank you!")
+
+
+def mark_reviewed(*, message_id, alliance, actor):
+    """A coordinator has dealt with a text of their alliance (404 for another alliance's)."""
+    from django.utils import timezone
+
+    message = InboundMessage.objects.get(pk=message_id, alliance=alliance)
+    InboundMessage.objects.filter(pk=message.pk, reviewed_at__isnull=True).update(
+        reviewed_at=timezone.now(), reviewed_by=actor
+    )
+    message.refresh_from_db()
+    return message

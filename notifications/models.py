@@ -1,4 +1,8 @@
 """The outbox: each outbound message is a row written with the change that caused it."""
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -34,6 +38,8 @@ class Notification(models.Model):
     # Not to be sent before this (a retry's backoff, or quiet hours); null means now.
     not_before = models.DateTimeField(null=True, blank=True)
     provider_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # The provider's own last word on the message ("queued", "delivered", ...), for coordinators.
+    provider_status = models.CharField(max_length=20, blank=True)
     error_code = models.CharField(max_length=16, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -44,6 +50,10 @@ class Notification(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=~Q(channel="email") | Q(to__contains="@"), name="email_has_address"),
+            # One provider message settles at most one notification (guards the settling sweep).
+            models.UniqueConstraint(
+                fields=["provider_id"], condition=~Q(provider_id=""), name="one_notification_per_provider_message"
+            ),
         ]
 
     def __str__(self):
@@ -51,7 +61,10 @@ class Notification(models.Model):
 
 
 class InboundMessage(models.Model):
-    """A text someone sent us; unique on Twilio's MessageSid so a retried webhook is handled once."""
+    """A text someone sent us; unique on Twilio's MessageSid so a retried webhook is handled once.
+
+    Texts the system could not act on (`needs_review`) make up the coordinators' inbox.
+    """
 
     message_sid = models.CharField(max_length=64, unique=True)
     from_number = models.CharField(max_length=20)
@@ -60,6 +73,18 @@ class InboundMessage(models.Model):
     handled_as = models.CharField(max_length=32, blank=True)
     reply = models.TextField(blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    # The alliance of the mentor or teacher with this number; null for unknown numbers.
+    alliance = models.ForeignKey(
+        "schools.Alliance", null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages"
+    )
+    needs_review = models.BooleanField(default=False, db_index=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
 
     def __str__(self):
         return f"{self.from_number}: {self.body[:40]}"
@@ -73,3 +98,33 @@ class SmsOptOut(models.Model):
 
     def __str__(self):
         return self.phone
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a person's calendar subscription URL. One per user; rotating it kills the old URL.
+
+    Only a hash is stored, so a copy of the database does not leak working feed URLs.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"calendar feed of {self.user}"
+
+    @staticmethod
+    def hash(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user):
+        """A new secret for `user` (replacing any old one); returns the token, shown to them only now."""
+        token = secrets.token_urlsafe(32)
+        cls.objects.update_or_create(user=user, defaults={"token_hash": cls.hash(token)})
+        return token
+
+    @classmethod
+    def user_for(cls, token):
+        feed = cls.objects.select_related("user").filter(token_hash=cls.hash(token)).first()
+        return feed.user if feed else None

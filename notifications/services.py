@@ -2,6 +2,12 @@
 
 A row is written in the transaction of the change that caused it; a task is queued
 only after commit; a worker sends a row only after winning a conditional UPDATE.
+
+The promise: at most one text per notification, and none silently lost. Twilio's
+create call is not idempotent, so a send that was cut off (worker killed, timeout,
+5xx) is never blindly repeated: it stays "sending" until `settle_notification` asks
+Twilio what was actually sent. Every row ends sent / delivered, suppressed, failed
+with a reason, or needs attention (which coordinators see).
 """
 import logging
 import random
@@ -11,32 +17,57 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEText
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import sms
+from . import quiet_hours, ratelimit, sms, sms_text
 from .models import Notification, SmsOptOut
 
 log = logging.getLogger(__name__)
+N = Notification.Status
 
 MAX_ATTEMPTS = 6
 BACKOFF_BASE_SECONDS = 5
-BACKOFF_CAP_SECONDS = 600  # well below the broker's visibility timeout
-# A row still "sending" after this was cut off mid-send: settle it by asking the provider.
-CLAIM_TIMEOUT = timedelta(seconds=120)
+# Well below the broker's visibility timeout: a longer countdown is redelivered in a loop (kombu#337).
+BACKOFF_CAP_SECONDS = 600
+# Before asking Twilio about an answer-less create, give it time to list the message.
+SETTLE_DELAY_SECONDS = 30
+# Twilio's clock and ours may disagree; look this far before the claim for the message.
+CLOCK_SKEW = timedelta(minutes=10)
+# Longest a worker waits for a send slot inside a task, and how soon it tries again if none came.
+RATE_WAIT_SECONDS = 5
+RATE_RETRY_SECONDS = 2
+# A row Twilio cannot be asked about for this long is handed to a coordinator.
+SETTLE_GIVE_UP = timedelta(days=1)
 
 
-def queue_notification(*, key, channel, kind, to, body, subject="", ics="", ics_method="", match=None):
-    """Write one outbox row (once per key) and queue its send after the transaction commits."""
+def claim_timeout():
+    """A row still "sending" after this was cut off mid-send: longer than any live send can take."""
+    return timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
+
+
+def queue_notification(*, key, channel, kind, to, body, subject="", ics="", ics_method="", match=None,
+                       recipient_tz=None, urgent=False, not_before=None):
+    """Write one outbox row (once per key) and queue its send after the transaction commits.
+
+    A text is made GSM-7 where possible, must fit in two segments and, unless `urgent`, is held
+    through the recipient's quiet hours (`recipient_tz`).
+    """
+    if channel == Notification.Channel.SMS:
+        body = sms_text.check_routine(sms_text.to_gsm7(body))
+        if not urgent:
+            not_before = max(filter(None, [not_before, quiet_hours.hold_until(timezone.now(), recipient_tz)]),
+                             default=None)
     notification, created = Notification.objects.get_or_create(
         key=key,
         defaults={
             "channel": channel, "kind": kind, "to": to, "body": body, "subject": subject,
-            "ics": ics, "ics_method": ics_method, "match": match,
+            "ics": ics, "ics_method": ics_method, "match": match, "not_before": not_before,
         },
     )
-    if created:
+    if created and not_before is None:
         transaction.on_commit(partial(enqueue_send, notification.pk))
     return notification
 
@@ -45,30 +76,43 @@ def enqueue_send(notification_id, countdown=None):
     """Hand a row to a worker. A broker outage loses nothing: the sweeper re-queues pending rows."""
     from .tasks import send_notification
 
+    _enqueue(send_notification, notification_id, countdown)
+
+
+def enqueue_settle(notification_id, countdown):
+    from .tasks import settle_notification_task
+
+    _enqueue(settle_notification_task, notification_id, countdown)
+
+
+def _enqueue(task, notification_id, countdown):
     try:
-        send_notification.apply_async((notification_id,), countdown=countdown)
-    except Exception:  # noqa: BLE001 - any broker failure; the row stays pending for the sweeper
-        log.warning("could not queue notification %s; the outbox sweeper will retry", notification_id)
+        task.apply_async((notification_id,), countdown=countdown)
+    except Exception:  # noqa: BLE001 - any broker failure; the row waits in PostgreSQL for the sweeper
+        log.warning("could not queue %s for notification %s; the outbox sweeper will", task.name, notification_id)
 
 
 def due(now=None):
     """Pending rows whose time has come."""
     now = now or timezone.now()
-    return Notification.objects.filter(status=Notification.Status.PENDING).filter(
-        Q(not_before__isnull=True) | Q(not_before__lte=now)
-    )
+    return Notification.objects.filter(status=N.PENDING).filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
 
 
 def claim(notification_id):
     """Win the right to send a due row. Only the worker whose UPDATE matched sends."""
     won = due().filter(pk=notification_id).update(
-        status=Notification.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        status=N.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1, error="", error_code=""
     )
     return Notification.objects.filter(pk=notification_id).first() if won else None
 
 
 def deliver_notification(notification_id):
-    """Send one pending notification at most once. Returns a retry delay in seconds, or None."""
+    """Send one pending notification at most once. Returns a delay in seconds to try again, or None."""
+    channel = due().filter(pk=notification_id).values_list("channel", flat=True).first()
+    if channel is None:
+        return None  # gone, not yet due, or another worker has it
+    if channel == Notification.Channel.SMS and not ratelimit.acquire_send_slot(RATE_WAIT_SECONDS):
+        return RATE_RETRY_SECONDS
     notification = claim(notification_id)
     if notification is None:
         return None
@@ -79,16 +123,17 @@ def deliver_notification(notification_id):
 
 def _deliver_sms(notification):
     if SmsOptOut.objects.filter(phone=notification.to).exists():
-        return _finish(notification, Notification.Status.SUPPRESSED, error="recipient replied STOP")
+        return _finish(notification, N.SUPPRESSED, error="the recipient replied STOP")
+    if _number_flagged_invalid(notification.to):
+        return _finish(notification, N.FAILED, error="the number on the profile was flagged invalid")
     try:
         sent = sms.send_sms(
-            to=notification.to, body=notification.body, status_callback=status_callback_url(),
+            to=notification.to, body=notification.body, status_callback=status_callback_url(notification.pk),
             idempotency_key=notification.key,
         )
     except sms.SmsError as exc:
         return _failed(notification, exc)
-    _finish(notification, Notification.Status.SENT, provider_id=sent.provider_id)
-    _after_sent(notification)
+    record_sent(notification, sent.provider_id, provider_status=sent.status)
     return None
 
 
@@ -97,49 +142,83 @@ def _deliver_email(notification):
         invitation_email(notification).send()
     except Exception as exc:  # noqa: BLE001 - SMTP and backend errors are all worth a retry
         return _failed(notification, sms.SmsError(str(exc), retryable=True))
-    _finish(notification, Notification.Status.SENT)
-    _after_sent(notification)
+    with transaction.atomic():
+        _finish(notification, N.SENT)
+        _after_sent(notification)
     return None
+
+
+def record_sent(notification, provider_id, *, provider_status=""):
+    """The provider accepted the message: the row is sent, whoever (worker, callback, settle) gets here first."""
+    now = timezone.now()
+    with transaction.atomic():
+        mine = Notification.objects.filter(pk=notification.pk)
+        try:
+            updated = mine.filter(status__in=[N.SENDING, N.PENDING, N.NEEDS_ATTENTION]).update(
+                status=N.SENT, provider_id=provider_id, provider_status=provider_status, sent_at=now, error="",
+                error_code="",
+            ) or mine.filter(provider_id__in=["", provider_id]).update(
+                provider_id=provider_id, sent_at=Coalesce(F("sent_at"), now)
+            )
+        except IntegrityError:
+            log.error("message %s is already recorded for another notification than %s", provider_id, notification.pk)
+            return False
+        if updated:
+            _after_sent(notification)
+    return bool(updated)
 
 
 def _failed(notification, exc):
     if exc.ambiguous:
-        # Leave it "sending": the sweeper asks the provider what was sent before any retry.
-        Notification.objects.filter(pk=notification.pk).update(error=str(exc))
+        # Twilio may or may not have made the message: stay "sending", ask it before any retry.
+        Notification.objects.filter(pk=notification.pk, status=N.SENDING).update(error_code=exc.code, error=str(exc))
+        enqueue_settle(notification.pk, max(SETTLE_DELAY_SECONDS, backoff_seconds(notification.attempts)))
         return None
     if exc.retryable and notification.attempts < MAX_ATTEMPTS:
-        delay = backoff_seconds(notification.attempts)
-        Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
-            status=Notification.Status.PENDING, error_code=exc.code, error=str(exc),
-            not_before=timezone.now() + timedelta(seconds=delay),
-        )
-        return delay
-    status = Notification.Status.SUPPRESSED if exc.opted_out else Notification.Status.FAILED
-    if exc.retryable:
-        status = Notification.Status.NEEDS_ATTENTION
+        return _retry_later(notification, exc)
     if exc.bad_number:
-        _flag_bad_number(notification.to)
+        flag_bad_number(notification.to)
     if exc.opted_out:
         SmsOptOut.objects.get_or_create(phone=notification.to)
+    status = N.SUPPRESSED if exc.opted_out else N.NEEDS_ATTENTION if exc.retryable else N.FAILED
     return _finish(notification, status, error_code=exc.code, error=str(exc))
 
 
-def _finish(notification, status, **fields):
-    sent_at = timezone.now() if status == Notification.Status.SENT else None
-    Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
-        status=status, sent_at=sent_at, **fields
+def _retry_later(notification, exc):
+    delay = backoff_seconds(notification.attempts)
+    Notification.objects.filter(pk=notification.pk, status=N.SENDING).update(
+        status=N.PENDING, error_code=exc.code, error=str(exc), not_before=timezone.now() + timedelta(seconds=delay),
     )
+    return delay
+
+
+def _finish(notification, status, **fields):
+    sent_at = timezone.now() if status == N.SENT else None
+    Notification.objects.filter(pk=notification.pk, status=N.SENDING).update(status=status, sent_at=sent_at, **fields)
     return None
 
 
 def _after_sent(notification):
-    if notification.kind == "invitation" and notification.match_id:
-        from scheduling.services import mark_match_invited
+    """What a sent invitation starts: the clock for the mentor's answer. Never undoes the send."""
+    if notification.kind != "invitation" or not notification.match_id:
+        return
+    from scheduling.services import MatchError, mark_match_invited
 
-        mark_match_invited(match_id=notification.match_id)
+    try:
+        with transaction.atomic():
+            mark_match_invited(match_id=notification.match_id)
+    except MatchError:
+        log.info("match %s moved on before its invitation was recorded as sent", notification.match_id)
 
 
-def _flag_bad_number(phone):
+def _number_flagged_invalid(phone):
+    from mentors.models import Mentor
+
+    return Mentor.objects.filter(phone=phone, phone_invalid_at__isnull=False).exists()
+
+
+def flag_bad_number(phone):
+    """Twilio says the number cannot get texts: mark the profiles, which stops all texts until it is fixed."""
     from mentors.models import Mentor
 
     Mentor.objects.filter(phone=phone, phone_invalid_at__isnull=True).update(phone_invalid_at=timezone.now())
@@ -147,11 +226,13 @@ def _flag_bad_number(phone):
 
 def backoff_seconds(attempt):
     """Full-jitter exponential backoff, capped below the broker's visibility timeout."""
-    return random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt))
+    return random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempt, 0)))
 
 
-def status_callback_url():
-    return settings.PUBLIC_BASE_URL.rstrip("/") + "/webhooks/twilio/status/"
+def status_callback_url(notification_id=None):
+    """Where Twilio reports delivery; `?n=` names the row, so a report that beats our own write still lands."""
+    url = settings.PUBLIC_BASE_URL.rstrip("/") + "/webhooks/twilio/status/"
+    return f"{url}?n={notification_id}" if notification_id else url
 
 
 class CalendarEmail(EmailMultiAlternatives):
@@ -170,7 +251,7 @@ class CalendarEmail(EmailMultiAlternatives):
 
 
 def invitation_email(notification):
-    """The email for a row: plain text, plus the calendar as an alternative and an attachment."""
+    """The email for a row: plain text, plus the calendar as an alternative and an attachment (RFC 6047)."""
     email = CalendarEmail(
         subject=notification.subject, body=notification.body, to=[notification.to],
         ics_method=notification.ics_method or "REQUEST",
@@ -181,37 +262,85 @@ def invitation_email(notification):
     return email
 
 
+# Settling sends that were cut off
+
+
 def settle_interrupted_sends(now=None):
-    """Rows left "sending" by a dead worker: sent if the provider has them, else back to pending."""
-    cutoff = (now or timezone.now()) - CLAIM_TIMEOUT
-    settled = 0
-    for notification in Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=cutoff):
-        settled += _settle(notification)
-    return settled
+    """Rows left "sending" past the claim timeout (a dead worker): settle each by asking the provider."""
+    cutoff = (now or timezone.now()) - claim_timeout()
+    stale = Notification.objects.filter(status=N.SENDING, claimed_at__lt=cutoff).values_list("pk", flat=True)
+    return sum(1 for notification_id in stale if settle_notification(notification_id, now=now))
 
 
-def _settle(notification):
-    found = []
-    if notification.channel == Notification.Channel.SMS:
-        try:
-            found = sms.get_backend().find_sent(
-                to=notification.to, body=notification.body, since=notification.claimed_at - timedelta(minutes=1)
-            )
-        except sms.SmsError:
-            return 0  # cannot ask now; try at the next sweep
-    sending = Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING)
-    if found:
-        updated = sending.update(status=Notification.Status.SENT, provider_id=found[0], sent_at=timezone.now())
-        if updated:
-            _after_sent(notification)
-        return updated
-    return sending.update(status=Notification.Status.PENDING)
+def settle_notification(notification_id, now=None):
+    """Decide a "sending" row whose send was cut off. Returns True when it was settled now.
 
-
-def requeue_pending(now=None, older_than=timedelta(seconds=60)):
-    """Queue again every pending row old enough that its task may have been lost."""
+    Sent when the provider has a message for it, back to pending when it provably has none,
+    needs attention after too many tries. A text is never repeated on a guess.
+    """
     now = now or timezone.now()
-    ids = list(due(now).filter(updated_at__lt=now - older_than).values_list("pk", flat=True))
+    notification = Notification.objects.filter(pk=notification_id, status=N.SENDING).first()
+    if notification is None:
+        return False
+    if notification.channel == Notification.Channel.EMAIL:
+        # SMTP cannot be asked. A repeated invitation carries the same UID and SEQUENCE: calendars merge it.
+        return _back_to_pending(notification, "email send cut off; sending again")
+    if _identical_text_in_flight(notification, now):
+        return False  # its message could be the one we would find: wait for that send to finish
+    try:
+        found = sms.get_backend().find_sent(
+            to=notification.to, body=notification.body, since=notification.claimed_at - CLOCK_SKEW
+        )
+    except sms.SmsError as exc:
+        return _cannot_ask(notification, exc, now)
+    return _settle_with(notification, found)
+
+
+def _identical_text_in_flight(notification, now):
+    return Notification.objects.filter(
+        status=N.SENDING, channel=notification.channel, to=notification.to, body=notification.body,
+        claimed_at__gte=now - claim_timeout(), error="",
+    ).exclude(pk=notification.pk).exists()
+
+
+def _settle_with(notification, found):
+    sids = [message.provider_id for message in found]
+    taken = set(Notification.objects.filter(provider_id__in=sids).values_list("provider_id", flat=True))
+    free = [message for message in found if message.provider_id not in taken]
+    if free:
+        return record_sent(notification, free[0].provider_id, provider_status=free[0].status)
+    if notification.attempts >= MAX_ATTEMPTS:
+        _finish(notification, N.NEEDS_ATTENTION, error=f"nothing was sent after {MAX_ATTEMPTS} tries")
+        return True
+    return _back_to_pending(notification, "the provider has no such message; sending again")
+
+
+def _back_to_pending(notification, reason):
+    settled = Notification.objects.filter(pk=notification.pk, status=N.SENDING).update(
+        status=N.PENDING, not_before=None, error=reason
+    )
+    if settled:
+        transaction.on_commit(partial(enqueue_send, notification.pk))
+    return bool(settled)
+
+
+def _cannot_ask(notification, exc, now):
+    if notification.claimed_at < now - SETTLE_GIVE_UP:
+        _finish(notification, N.NEEDS_ATTENTION, error=f"could not ask the provider what was sent: {exc}")
+        return True
+    log.warning("cannot settle notification %s now: %s", notification.pk, exc)
+    return False
+
+
+def requeue_pending(now=None, older_than=None):
+    """Queue again every due pending row whose task may have been lost (Redis restarted empty, broker down)."""
+    now = now or timezone.now()
+    if older_than is None:
+        older_than = timedelta(seconds=settings.NOTIFICATION_REQUEUE_AFTER_SECONDS)
+    stale = due(now).filter(updated_at__lt=now - older_than)
+    ids = list(stale.values_list("pk", flat=True))
+    # Touch them, so the next sweep waits its turn instead of queueing them again at once.
+    Notification.objects.filter(pk__in=ids, status=N.PENDING).update(updated_at=now)
     for notification_id in ids:
         enqueue_send(notification_id)
     return len(ids)

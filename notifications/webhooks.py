@@ -11,6 +11,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from .delivery_status import record_delivery_status
 from .inbound import handle_inbound
+from .sms_text import to_gsm7
 
 
 def signature_is_valid(request):
@@ -46,7 +47,7 @@ def inbound_message(request):
     )
     response = MessagingResponse()
     if reply:
-        response.message(reply)
+        response.message(to_gsm7(reply))
     return HttpResponse(str(response), content_type="text/xml")
 
 
@@ -56,5 +57,9 @@ def status_callback(request):
     sid, status = request.POST.get("MessageSid", ""), request.POST.get("MessageStatus", "")
     if not sid or not status:
         return HttpResponse("MessageSid and MessageStatus are required", status=400)
-    record_delivery_status(provider_id=sid, provider_status=status, error_code=request.POST.get("ErrorCode", ""))
+    notification_id = request.GET.get("n", "")
+    record_delivery_status(
+        provider_id=sid, provider_status=status, error_code=request.POST.get("ErrorCode", ""),
+        notification_id=int(notification_id) if notification_id.isdigit() else None,
+    )
     return HttpResponse(status=204)

@@ -161,8 +161,8 @@ TWILIO_MESSAGES_PER_SECOND = env.float("TWILIO_MESSAGES_PER_SECOND", default=1.0
 SMS_RATE_LIMIT_REDIS_URL = env("SMS_RATE_LIMIT_REDIS_URL", default="")
 # True when Twilio's default opt-out handling answers STOP/START itself (we must not answer twice).
 TWILIO_HANDLES_OPT_OUT_REPLIES = env.bool("TWILIO_HANDLES_OPT_OUT_REPLIES", default=False)
-# No routine text between these local hours (start, end): held until the end hour.
-SMS_QUIET_HOURS = (21, 8)
+# No routine text between these local hours [start, end]: held until the end hour (null: no quiet hours).
+SMS_QUIET_HOURS = env.json("SMS_QUIET_HOURS", default=[21, 8])
 # A send still unsettled after this was cut off (longer than any live send takes: see tasks.py).
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=120)
 # A pending row this old may have lost its task (Redis restarted empty): the sweeper queues it again.

@@ -22,8 +22,12 @@ class SmsError(Exception):
 
 class BaseSmsBackend:
     def send(self, *, to, body, status_callback=None, idempotency_key=""):
+        """Send one text; returns a SentSms or raises SmsError."""
         raise NotImplementedError
 
     def find_sent(self, *, to, body, since):
-        """Messages already accepted for `to` with `body` since `since` (to settle an interrupted send)."""
+        """Messages (SentSms, oldest first) the provider made for `to` with `body` since `since`.
+
+        Used to settle a send that was cut off; a backend that cannot be asked returns [].
+        """
         return []

@@ -1,5 +1,7 @@
 import itertools
 
+from django.utils import timezone
+
 from .base import BaseSmsBackend, SentSms
 
 # Like django.core.mail.outbox: tests read what was "sent" here.
@@ -12,8 +14,12 @@ class SmsBackend(BaseSmsBackend):
 
     def send(self, *, to, body, status_callback=None, idempotency_key=""):
         sid = f"locmem-{next(_ids)}"
-        outbox.append({"sid": sid, "to": to, "body": body, "status_callback": status_callback})
+        outbox.append({"sid": sid, "to": to, "body": body, "status_callback": status_callback,
+                       "date_created": timezone.now()})
         return SentSms(provider_id=sid)
 
     def find_sent(self, *, to, body, since):
-        return [m["sid"] for m in outbox if m["to"] == to and m["body"] == body]
+        return [
+            SentSms(provider_id=m["sid"]) for m in outbox
+            if m["to"] == to and m["body"] == body and m["date_created"] >= since
+        ]

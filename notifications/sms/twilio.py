@@ -7,14 +7,20 @@ from django.conf import settings
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+from urllib3.exceptions import NewConnectionError
 
+from ..sms_text import to_gsm7
 from .base import BaseSmsBackend, SentSms, SmsError
 
 # https://www.twilio.com/docs/api/errors
 OPTED_OUT = {"21610"}
-BAD_NUMBER = {"21211", "21614", "21612", "21408"}
-RETRYABLE = {"20429", "20500", "20503"}
+# The number itself is wrong: the profile is flagged and never retried until fixed.
+BAD_NUMBER = {"21211", "21614"}
+# "The request is never processed and is always safe to retry" (20429).
+RATE_LIMITED = {"20429"}
 SEND_TIMEOUT_SECONDS = 10
+# How far back a settling look goes through one number's messages.
+LOOKBACK_MESSAGES = 200
 
 
 def make_client():
@@ -29,16 +35,31 @@ def make_client():
 
 
 def classify(exc):
-    """Turn a TwilioRestException into an SmsError that says whether a retry could help."""
+    """Turn a TwilioRestException into an SmsError that says whether, and how, a retry could help.
+
+    A 5xx on create is not idempotent (Twilio's own 20500 text warns a retry can duplicate),
+    so it is "ambiguous": settle by asking Twilio before any retry. A 429 was never processed.
+    """
     code = str(exc.code or "")
     status = exc.status or 0
+    rate_limited = code in RATE_LIMITED or status == 429
     return SmsError(
         f"Twilio {code or status}: {exc.msg}",
-        retryable=code in RETRYABLE or status == 429 or status >= 500,
+        retryable=rate_limited or status >= 500,
+        ambiguous=status >= 500 and not rate_limited,
         code=code or str(status),
         bad_number=code in BAD_NUMBER,
         opted_out=code in OPTED_OUT,
     )
+
+
+def classify_transport(exc):
+    """A request that failed on the wire: safe to retry only if it provably never left this machine."""
+    never_connected = isinstance(exc, requests.ConnectTimeout) or any(
+        isinstance(arg, NewConnectionError) or isinstance(getattr(arg, "reason", None), NewConnectionError)
+        for arg in exc.args
+    )
+    return SmsError(f"Twilio unreachable: {exc}", retryable=True, ambiguous=not never_connected)
 
 
 class SmsBackend(BaseSmsBackend):
@@ -59,12 +80,26 @@ class SmsBackend(BaseSmsBackend):
         except TwilioRestException as exc:
             raise classify(exc) from exc
         except requests.RequestException as exc:
-            raise SmsError(f"Twilio unreachable: {exc}", retryable=True, ambiguous=True) from exc
+            raise classify_transport(exc) from exc
         return SentSms(provider_id=message.sid, status=message.status or "queued")
 
     def find_sent(self, *, to, body, since):
+        """Outbound messages to `to` with `body` created since `since`, oldest first.
+
+        Filters on date_created rather than Twilio's DateSent filter: a message still queued at
+        Twilio has no date_sent yet, and it is exactly the one a cut-off send may have made.
+        """
         try:
-            messages = self.client.messages.list(to=to, date_sent_after=since, limit=50)
+            messages = list(self.client.messages.stream(to=to, limit=LOOKBACK_MESSAGES, page_size=50))
         except TwilioRestException as exc:
             raise classify(exc) from exc
-        return [m.sid for m in messages if m.body == body]
+        except requests.RequestException as exc:
+            raise classify_transport(exc) from exc
+        wanted = to_gsm7(body)
+        found = [
+            m for m in messages
+            if m.date_created and m.date_created >= since and (m.direction or "").startswith("outbound")
+            and to_gsm7(m.body or "") == wanted
+        ]
+        found.sort(key=lambda m: m.date_created)
+        return [SentSms(provider_id=m.sid, status=m.status or "") for m in found]

@@ -1,0 +1,71 @@
+"""API: a person's calendar feed URL (issue, rotate, revoke) and the coordinators' inbox of texts."""
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import IsCoordinator, coordinator_of
+
+from . import feeds, inbound
+from .models import CalendarFeedToken, InboundMessage
+
+
+class CalendarFeed(APIView):
+    """GET: whether you have a feed. POST: a new secret URL (the old one stops working). DELETE: revoke."""
+
+    def _check(self, request):
+        if not feeds.can_subscribe(request.user):
+            raise PermissionDenied("Only volunteers and teachers have a calendar feed.")
+
+    @extend_schema(request=None)
+    def get(self, request):
+        self._check(request)
+        feed = CalendarFeedToken.objects.filter(user=request.user).first()
+        return Response({"active": feed is not None, "created_at": feed.created_at if feed else None})
+
+    @extend_schema(request=None)
+    def post(self, request):
+        self._check(request)
+        token = CalendarFeedToken.issue(request.user)
+        url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("calendar-feed", args=[token])
+        return Response({"active": True, "url": url}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None)
+    def delete(self, request):
+        self._check(request)
+        CalendarFeedToken.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InboundMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InboundMessage
+        fields = ["id", "from_number", "body", "handled_as", "reply", "received_at", "needs_review", "reviewed_at"]
+
+
+class Inbox(generics.ListAPIView):
+    """Texts to the coordinator's alliance; by default only those waiting for a person (`?all=1` for every one)."""
+
+    permission_classes = [IsCoordinator]
+    serializer_class = InboundMessageSerializer
+
+    def get_queryset(self):
+        messages = InboundMessage.objects.filter(alliance=coordinator_of(self.request.user).alliance)
+        if self.request.query_params.get("all") != "1":
+            messages = messages.filter(needs_review=True, reviewed_at__isnull=True)
+        return messages
+
+
+class ResolveInboundMessage(APIView):
+    """Mark a text as dealt with."""
+
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(request=None, responses=InboundMessageSerializer)
+    def post(self, request, pk):
+        alliance = coordinator_of(request.user).alliance
+        message = inbound.mark_reviewed(message_id=pk, alliance=alliance, actor=request.user)
+        return Response(InboundMessageSerializer(message).data)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import api, views
+
+urlpatterns = [
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+]
+
+api_patterns = [
+    path("me/calendar-feed/", api.CalendarFeed.as_view(), name="my-calendar-feed"),
+    path("inbox/", api.Inbox.as_view(), name="inbox"),
+    path("inbox/<int:pk>/resolve/", api.ResolveInboundMessage.as_view(), name="inbox-resolve"),
+]
