@@ -1,13 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from mentors import urls as mentor_urls
 from mentors.api import MyMentorProfile
+from mentors.forms import EmailLoginForm
 from notifications import urls as notification_urls
 from notifications import webhooks
 from scheduling.api import MatchingRunViewSet, MatchViewSet
+from schools import urls as school_urls
 from schools.api import MentorRequestViewSet
 
 router = DefaultRouter()
@@ -20,6 +24,12 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("", include("scheduling.urls")),
     path("api/me/mentor/", MyMentorProfile.as_view(), name="my-mentor-profile"),
+    path("api/", include(mentor_urls.api_patterns)),
+    path("api/", include(school_urls.api_patterns)),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=EmailLoginForm), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include(mentor_urls)),
+    path("", include(school_urls)),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/auth/", include("rest_framework.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
