@@ -1,0 +1,69 @@
+"""Shared helpers for the Playwright journeys: a real headless Chromium and an axe-core check per page."""
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+from django.core import mail
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+BLOCKING = {"serious", "critical"}
+
+
+@contextmanager
+def browser_page(base_url):
+    """A fresh page whose every request outside the live server is refused (nothing from the internet)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (make browser)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+        context.route(re.compile(r"^(?!" + re.escape(base_url) + ").*"), lambda route: route.abort())
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+class AxeAudit:
+    """Runs axe-core on each page visited and remembers serious or critical violations."""
+
+    def __init__(self):
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.pages = []
+        self.failures = []
+
+    def check(self, page, label):
+        results = self.axe.run(page)
+        violations = [v for v in results.response["violations"] if v.get("impact") in BLOCKING]
+        self.pages.append(label)
+        for v in violations:
+            targets = [n["target"] for n in v["nodes"]][:3]
+            self.failures.append(f"{label}: {v['id']} ({v['impact']}) {v['help']} at {targets}")
+
+    def assert_clean(self):
+        assert not self.failures, "axe found serious/critical violations:\n" + "\n".join(self.failures)
+
+
+def last_link(to, live_url):
+    """The last link emailed to `to`, pointed at the live server."""
+    message = [m for m in mail.outbox if to in m.to][-1]
+    return re.search(r"https?://\S+", message.body).group(0).replace("http://testserver", live_url)
+
+
+@pytest.fixture
+def quiet_queues(monkeypatch):
+    """Commits really happen under live_server: keep matching and SMS tasks off the shared Redis broker."""
+    monkeypatch.setattr("schools.services._queue_matching", lambda *args: None)
+    monkeypatch.setattr("notifications.services.enqueue_send", lambda *args, **kwargs: None)
+    monkeypatch.setattr("scheduling.services._enqueue", lambda *args: None)
