@@ -22,7 +22,7 @@ class Notification(models.Model):
         NEEDS_ATTENTION = "needs_attention", "needs attention"
 
     # Unique per (recipient, kind, subject, version): a second write of the same message is a no-op.
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(max_length=320, unique=True)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     kind = models.CharField(max_length=40)
     to = models.CharField(max_length=254)

@@ -55,6 +55,7 @@ def queue_notification(*, key, channel, kind, to, body, subject="", ics="", ics_
     A text is made GSM-7 where possible, must fit in two segments and, unless `urgent`, is held
     through the recipient's quiet hours (`recipient_tz`).
     """
+    subject = _shorten(subject, Notification._meta.get_field("subject").max_length)
     if channel == Notification.Channel.SMS:
         body = sms_text.check_routine(sms_text.to_gsm7(body))
         if not urgent:
@@ -70,6 +71,10 @@ def queue_notification(*, key, channel, kind, to, body, subject="", ics="", ics_
     if created and not_before is None:
         transaction.on_commit(partial(enqueue_send, notification.pk))
     return notification
+
+
+def _shorten(text, limit):
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
 def enqueue_send(notification_id, countdown=None):

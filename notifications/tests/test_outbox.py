@@ -1,0 +1,397 @@
+"""The outbox: one row per key, queued after commit, claimed once, sent at most once, never silently lost.
+
+These run the real Twilio SDK against the local Twilio-compatible server (`fake_twilio`).
+"""
+import threading
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from mentors.tests.factories import MentorFactory
+from notifications import services, tasks
+from notifications.models import Notification, SmsOptOut
+from notifications.sms import twilio as twilio_backend
+
+pytestmark = pytest.mark.django_db
+N = Notification.Status
+PHONE = "+15185550123"
+
+
+def text(key="k1", to=PHONE, body="Mentorbridge: hello", **fields):
+    return services.queue_notification(key=key, channel="sms", kind="test", to=to, body=body, **fields)
+
+
+def deliver(notification):
+    return services.deliver_notification(notification.pk)
+
+
+def refreshed(notification):
+    notification.refresh_from_db()
+    return notification
+
+
+def creates(fake):
+    return [r for r in fake.requests if r["method"] == "POST"]
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Task ids handed to the broker (apply_async is replaced; the worker tests use the real one)."""
+    calls = []
+    for task in (tasks.send_notification, tasks.settle_notification_task):
+        monkeypatch.setattr(task, "apply_async", lambda args, countdown=None, _t=task: calls.append(
+            (_t.name, args[0], countdown)))
+    return calls
+
+
+# Writing rows
+
+
+def test_a_second_write_of_the_same_key_is_a_no_op(queued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = text(body="Mentorbridge: one")
+        second = text(body="Mentorbridge: two")
+    assert first.pk == second.pk
+    assert Notification.objects.get().body == "Mentorbridge: one"
+    assert queued == [("notifications.send_notification", first.pk, None)]
+
+
+def test_the_send_is_queued_only_after_the_transaction_commits(queued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        text()
+    assert queued == []
+    for callback in callbacks:
+        callback()
+    assert len(queued) == 1
+
+
+def test_a_rolled_back_change_writes_no_row_and_queues_nothing(queued):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        text()
+        raise RuntimeError("the change failed")
+    assert not Notification.objects.exists()
+    assert queued == []
+
+
+def test_a_broker_outage_while_queueing_is_swallowed_and_the_row_stays_pending(monkeypatch):
+    monkeypatch.setattr(tasks.send_notification, "apply_async", mock.Mock(side_effect=OSError("redis down")))
+    notification = text()
+    services.enqueue_send(notification.pk)
+    assert refreshed(notification).status == N.PENDING
+
+
+# Claiming and sending
+
+
+def test_a_text_is_sent_through_twilio_once_and_recorded(fake_twilio):
+    notification = text()
+    assert deliver(notification) is None
+    deliver(notification)  # a duplicate task finds nothing to do
+    [message] = fake_twilio.messages
+    assert (message["to"], message["body"]) == (PHONE, "Mentorbridge: hello")
+    assert message["status_callback"] == f"{settings.PUBLIC_BASE_URL}/webhooks/twilio/status/?n={notification.pk}"
+    notification = refreshed(notification)
+    assert (notification.status, notification.provider_id, notification.attempts) == (N.SENT, message["sid"], 1)
+
+
+def test_it_sends_through_a_messaging_service_when_one_is_configured(fake_twilio, settings):
+    settings.TWILIO_MESSAGING_SERVICE_SID = "MG" + "1" * 32
+    deliver(text())
+    [message] = fake_twilio.messages
+    assert message["messaging_service_sid"] == "MG" + "1" * 32
+    assert message["from_"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_one_of_many_concurrent_workers_wins_the_claim():
+    notification = text()
+    barrier = threading.Barrier(8)
+    winners = []
+
+    def race():
+        try:
+            barrier.wait()
+            if services.claim(notification.pk):
+                winners.append(1)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=race) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(winners) == 1
+
+
+def test_a_row_held_for_later_is_not_sent_before_its_time(fake_twilio):
+    notification = text(not_before=timezone.now() + timedelta(hours=1))
+    deliver(notification)
+    assert fake_twilio.messages == []
+    assert refreshed(notification).status == N.PENDING
+
+
+def test_a_number_that_replied_stop_gets_nothing_and_the_row_says_why(fake_twilio):
+    SmsOptOut.objects.create(phone=PHONE)
+    notification = text()
+    deliver(notification)
+    assert creates(fake_twilio) == []
+    assert refreshed(notification).status == N.SUPPRESSED
+    assert "STOP" in notification.error
+
+
+def test_a_number_flagged_invalid_is_never_tried_again(fake_twilio):
+    MentorFactory(phone=PHONE, phone_invalid_at=timezone.now())
+    notification = text()
+    deliver(notification)
+    assert creates(fake_twilio) == []
+    assert refreshed(notification).status == N.FAILED
+
+
+# Twilio's errors
+
+
+def test_21610_suppresses_the_text_and_records_the_opt_out(fake_twilio):
+    fake_twilio.script([21610])
+    notification = text()
+    deliver(notification)
+    assert (refreshed(notification).status, notification.error_code) == (N.SUPPRESSED, "21610")
+    assert SmsOptOut.objects.filter(phone=PHONE).exists()
+    assert len(creates(fake_twilio)) == 1
+
+
+@pytest.mark.parametrize("code", [21211, 21614])
+def test_a_bad_number_fails_once_flags_the_profile_and_is_never_retried(fake_twilio, code, queued):
+    mentor = MentorFactory(phone=PHONE)
+    fake_twilio.script([code])
+    notification = text()
+    assert deliver(notification) is None
+    assert (refreshed(notification).status, notification.error_code) == (N.FAILED, str(code))
+    mentor.refresh_from_db()
+    assert mentor.phone_invalid_at is not None
+    assert not mentor.can_be_texted
+    services.requeue_pending(now=timezone.now() + timedelta(hours=1))
+    deliver(notification)
+    assert len(creates(fake_twilio)) == 1
+
+
+def test_a_rate_limited_send_is_retried_later_with_jittered_backoff_and_then_sent(fake_twilio):
+    fake_twilio.script([429, 429])
+    notification = text()
+    delays = []
+    for _ in range(3):
+        delay = deliver(notification)
+        if delay is None:
+            break
+        delays.append(delay)
+        assert refreshed(notification).status == N.PENDING
+        Notification.objects.filter(pk=notification.pk).update(not_before=timezone.now())
+    assert refreshed(notification).status == N.SENT
+    assert len(creates(fake_twilio)) == 3
+    assert len(fake_twilio.messages) == 1
+    for attempt, delay in enumerate(delays, start=1):
+        assert 0 <= delay <= min(services.BACKOFF_CAP_SECONDS, services.BACKOFF_BASE_SECONDS * 2**attempt)
+
+
+def test_backoff_never_reaches_the_brokers_visibility_timeout():
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert max(services.backoff_seconds(n) for n in range(40) for _ in range(20)) <= services.BACKOFF_CAP_SECONDS
+    assert visibility / 2 > services.BACKOFF_CAP_SECONDS
+    assert visibility / 2 > services.SETTLE_DELAY_SECONDS
+
+
+def test_rate_limits_give_up_after_the_last_attempt_and_a_coordinator_is_told(fake_twilio):
+    fake_twilio.script([429] * services.MAX_ATTEMPTS)
+    notification = text()
+    for _ in range(services.MAX_ATTEMPTS):
+        Notification.objects.filter(pk=notification.pk).update(not_before=None)
+        deliver(notification)
+    assert refreshed(notification).status == N.NEEDS_ATTENTION
+    assert notification.error_code == "20429"
+
+
+@pytest.mark.parametrize("script", [
+    {"kind": "server_error"},  # 500: Twilio made nothing
+    {"kind": "server_error", "create": True},  # 500, yet the message exists
+    {"kind": "drop"},
+    {"kind": "drop", "create": True},
+])
+def test_an_ambiguous_failure_is_never_blindly_repeated_but_settled_by_asking_twilio(fake_twilio, queued, script):
+    fake_twilio.script([script])
+    notification = text()
+    assert deliver(notification) is None
+    assert refreshed(notification).status == N.SENDING  # not retried: we do not know yet
+    assert [name for name, *_ in queued][-1] == "notifications.settle_notification"
+    settle_countdown = queued[-1][2]
+    assert services.SETTLE_DELAY_SECONDS <= settle_countdown <= services.BACKOFF_CAP_SECONDS
+
+    services.settle_notification(notification.pk)
+    if script.get("create"):
+        assert refreshed(notification).status == N.SENT
+        assert notification.provider_id == fake_twilio.messages[0]["sid"]
+    else:
+        assert refreshed(notification).status == N.PENDING
+        deliver(notification)
+        assert refreshed(notification).status == N.SENT
+    assert len(fake_twilio.messages) == 1
+
+
+def test_a_timeout_mid_call_is_ambiguous(fake_twilio, queued, monkeypatch):
+    monkeypatch.setattr(twilio_backend, "SEND_TIMEOUT_SECONDS", 0.5)
+    fake_twilio.script([{"kind": "hang", "seconds": 3, "create": True}])
+    notification = text()
+    deliver(notification)
+    assert refreshed(notification).status == N.SENDING
+    services.settle_notification(notification.pk)
+    assert refreshed(notification).status == N.SENT
+    assert len(fake_twilio.messages) == 1
+
+
+def test_twilio_being_unreachable_before_connecting_is_safely_retried(settings, queued):
+    settings.SMS_BACKEND = "notifications.sms.twilio.SmsBackend"
+    settings.TWILIO_API_BASE_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    notification = text()
+    delay = deliver(notification)
+    assert delay is not None
+    assert refreshed(notification).status == N.PENDING
+
+
+# Settling sends that were cut off (a worker killed mid-call)
+
+
+def cut_off(notification, minutes_ago=10):
+    """The state a worker killed after its claim leaves behind."""
+    Notification.objects.filter(pk=notification.pk).update(
+        status=N.SENDING, attempts=1, claimed_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+    return refreshed(notification)
+
+
+def test_the_sweeper_settles_a_cut_off_send_that_reached_twilio_as_sent_without_sending_again(fake_twilio):
+    notification = text()
+    fake_twilio.client().messages.create(to=PHONE, from_="+15005550006", body=notification.body)
+    cut_off(notification)
+    assert services.settle_interrupted_sends() == 1
+    assert refreshed(notification).status == N.SENT
+    assert len(creates(fake_twilio)) == 1
+
+
+def test_the_sweeper_sends_a_cut_off_send_that_never_reached_twilio_exactly_once(fake_twilio):
+    notification = cut_off(text())
+    services.settle_interrupted_sends()
+    assert refreshed(notification).status == N.PENDING
+    deliver(notification)
+    deliver(notification)
+    assert refreshed(notification).status == N.SENT
+    assert len(fake_twilio.messages) == 1
+
+
+def test_the_sweeper_leaves_a_live_send_alone():
+    notification = cut_off(text(), minutes_ago=0)
+    assert services.settle_interrupted_sends() == 0
+    assert refreshed(notification).status == N.SENDING
+
+
+def test_two_identical_texts_to_one_number_are_each_settled_by_their_own_message(fake_twilio):
+    first = text(key="a", body="Mentorbridge reminder: same words")
+    second = text(key="b", body="Mentorbridge reminder: same words")
+    deliver(first)  # sent and recorded
+    cut_off(second)  # killed before its call: Twilio has only the first one's message
+    services.settle_interrupted_sends()
+    assert refreshed(second).status == N.PENDING  # the first's message is not mistaken for its own
+    deliver(second)
+    assert {refreshed(first).provider_id, refreshed(second).provider_id} == {m["sid"] for m in fake_twilio.messages}
+    assert len(fake_twilio.messages) == 2
+
+
+def test_an_older_identical_message_is_not_taken_for_a_new_send(fake_twilio):
+    old = text(key="old", body="Mentorbridge: same words")
+    deliver(old)
+    Notification.objects.filter(pk=old.pk).update(provider_id="")  # even if we had lost track of it
+    new = text(key="new", body="Mentorbridge: same words")
+    new = cut_off(new, minutes_ago=3)
+    Notification.objects.filter(pk=new.pk).update(claimed_at=timezone.now() + timedelta(minutes=20))
+    services.settle_notification(new.pk)
+    assert refreshed(new).status == N.PENDING
+
+
+def test_settling_waits_while_an_identical_text_is_still_being_sent(fake_twilio):
+    first = text(key="a", body="Mentorbridge: same words")
+    second = text(key="b", body="Mentorbridge: same words")
+    cut_off(first)
+    cut_off(second, minutes_ago=0)  # live: its message, once made, must not be taken by the first
+    assert services.settle_notification(first.pk) is False
+    assert refreshed(first).status == N.SENDING
+
+
+def test_a_send_cut_off_too_many_times_is_handed_to_a_coordinator(fake_twilio):
+    notification = cut_off(text())
+    Notification.objects.filter(pk=notification.pk).update(attempts=services.MAX_ATTEMPTS)
+    services.settle_interrupted_sends()
+    assert refreshed(notification).status == N.NEEDS_ATTENTION
+
+
+def test_when_twilio_cannot_be_asked_the_row_waits_and_is_handed_over_after_a_day(fake_twilio, monkeypatch):
+    notification = cut_off(text())
+    fake_twilio.stop()
+    assert services.settle_notification(notification.pk) is False
+    assert refreshed(notification).status == N.SENDING
+    assert services.settle_notification(notification.pk, now=timezone.now() + timedelta(days=2)) is True
+    assert refreshed(notification).status == N.NEEDS_ATTENTION
+
+
+def test_a_cut_off_email_is_sent_again(mailoutbox):
+    notification = services.queue_notification(key="e", channel="email", kind="test", to="a@example.org",
+                                               subject="Hi", body="Hello")
+    cut_off(notification)
+    services.settle_interrupted_sends()
+    deliver(notification)
+    assert refreshed(notification).status == N.SENT
+    assert len(mailoutbox) == 1
+
+
+# The sweeper re-queues what the broker lost
+
+
+def test_the_sweeper_requeues_pending_rows_whose_task_was_lost_and_not_again_at_once(queued):
+    notification = text()
+    queued.clear()
+    later = timezone.now() + timedelta(minutes=5)
+    assert services.requeue_pending(now=later) == 1
+    assert queued == [("notifications.send_notification", notification.pk, None)]
+    assert services.requeue_pending(now=later) == 0
+
+
+def test_the_sweep_task_settles_and_requeues(queued):
+    cut_off(text(key="a"), minutes_ago=30)
+    text(key="b")
+    Notification.objects.filter(key="b").update(updated_at=timezone.now() - timedelta(minutes=10))
+    with mock.patch("notifications.sms.locmem.SmsBackend.find_sent", return_value=[]):
+        assert tasks.sweep_outbox() == {"settled": 1, "requeued": 1}
+
+
+def test_beat_runs_the_sweeper_and_the_reminders():
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["notifications.sweep_outbox"] <= 60
+    assert schedule["notifications.queue_due_reminders"] <= 300
+
+
+def test_the_claim_timeout_outlasts_any_live_send():
+    assert services.claim_timeout().total_seconds() > tasks.send_notification.time_limit
+    assert tasks.send_notification.time_limit > twilio_backend.SEND_TIMEOUT_SECONDS + services.RATE_WAIT_SECONDS
+
+
+# After a send
+
+
+def test_a_sent_invitation_starts_the_mentors_clock(approved, fake_twilio):
+    match = approved()
+    invitation = Notification.objects.get(match=match, channel="sms")
+    deliver(invitation)
+    match.refresh_from_db()
+    assert match.status == "invited"
+    assert match.respond_by is not None
