@@ -92,7 +92,18 @@ class Command(BaseCommand):
         companies = [Company.objects.create(alliance=alliance, name=n, email_domain=d) for n, d, _ in COMPANIES]
         self._mentors(rng, mentor_count, companies)
         self._requests(rng, teachers)
+        self._onboarding_queue(schools[0], companies[0])
         return alliance
+
+    def _onboarding_queue(self, school, company):
+        """Someone for the coordinator's onboarding pages: a teacher to verify, a volunteer to approve."""
+        now = timezone.now()
+        user = self._user("teacher-new", "Nina", "Brooks", "teacher-new@schenectady.k12.example")
+        Teacher.objects.create(user=user, school=school, email_verified_at=now)
+        user = self._user("volunteer-new", "Omar", "Haddad", f"volunteer-new@{company.email_domain}")
+        Mentor.objects.create(user=user, company=company, status=Mentor.Status.PENDING, grade_bands=["6-8"],
+                              formats=["virtual"], languages=["en", "ar"], email_verified_at=now,
+                              bio="New volunteer waiting for approval.")
 
     def _teachers(self, schools):
         names = [("Teresa", "Lopez"), ("Marcus", "Green"), ("Helen", "Park"), ("David", "Osei"), ("Ruth", "Adler")]
