@@ -45,15 +45,19 @@ def words(body):
     return re.findall(r"[A-Z]+|[0-9]+", (body or "").upper())
 
 
+def _canonical(word):
+    return "YES" if word in YES_WORDS else "NO" if word in NO_WORDS else word
+
+
 def parse(body):
-    """("YES", None) for " yes! ", ("YES", 2) for "yes 2", ("OPTOUT", None) for "opt-out", else (None, None)."""
+    """("YES", None) for " yes! " or "1", ("YES", 2) for "yes 2", ("OPTOUT", None) for "opt-out", else (None, None)."""
     found = words(body)
     if len(found) == 1:
-        return found[0], None
+        return _canonical(found[0]), None
     if "".join(found) in STOP_WORDS | START_WORDS:
         return "".join(found), None
     if len(found) == 2 and found[0] in YES_WORDS | NO_WORDS and found[1].isdigit():
-        return found[0], int(found[1])
+        return _canonical(found[0]), int(found[1])
     return None, None
 
 
