@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import services, validation
@@ -82,6 +82,13 @@ def decode(upload):
 
 
 def read_rows(text):
+    try:
+        return _read_rows(text)
+    except csv.Error as exc:
+        raise ImportRefused(f"This file is not a readable CSV file ({exc}). Save it as CSV UTF-8.") from exc
+
+
+def _read_rows(text):
     reader = csv.DictReader(io.StringIO(text))
     columns = [(c or "").strip().lower() for c in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
@@ -178,7 +185,12 @@ def confirm(*, token, alliance, actor):
             again.good.append(clean)
     if again.problems:
         raise StalePreview(again)
-    return [_create(company, row) for row in again.good]
+    try:
+        with transaction.atomic():
+            return [_create(company, row) for row in again.good]
+    except IntegrityError as exc:  # an account appeared between the check and the insert
+        raise ImportRefused("Something changed while importing; nothing was imported. Upload the file again.") \
+            from exc
 
 
 def _create(company, row):

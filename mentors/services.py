@@ -12,7 +12,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -89,11 +89,15 @@ def tell_owner_about_repeat_signup(user):
 
 
 def create_inactive_user(*, email, password, first_name, last_name):
-    """A user who cannot sign in until they follow the emailed link."""
+    """A user who cannot sign in until they follow the emailed link; None if the address was taken meanwhile."""
     user = get_user_model()(username=email, email=email, first_name=first_name, last_name=last_name,
                             is_active=False)
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # a concurrent sign-up with the same address won the race
+        return None
     return user
 
 
@@ -111,6 +115,9 @@ def sign_up_volunteer(*, email, password, first_name, last_name, invite_code="")
         tell_owner_about_repeat_signup(existing)
         return None
     user = create_inactive_user(email=email, password=password, first_name=first_name, last_name=last_name)
+    if user is None:
+        tell_owner_about_repeat_signup(find_user_by_email(email))
+        return None
     mentor = Mentor.objects.create(user=user, company=company, status=Mentor.Status.PENDING, languages=["en"])
     send_verification_email(user)
     return mentor

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -290,8 +290,12 @@ def join_by_invite(*, token, password, first_name, last_name, phone=""):
         raise ValidationError({"email": "This email already has an account. Sign in instead."})
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.create_user(username=email, email=email, password=password,
-                                                first_name=first_name, last_name=last_name)
+    try:
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(username=email, email=email, password=password,
+                                                        first_name=first_name, last_name=last_name)
+    except IntegrityError as exc:
+        raise ValidationError({"email": "This email already has an account. Sign in instead."}) from exc
     now = timezone.now()
     teacher = Teacher.objects.create(user=user, school=school, phone=phone, email_verified_at=now)
     return verify_teacher(teacher=teacher, actor=inviter)
@@ -322,6 +326,9 @@ def sign_up_teacher(*, email, password, first_name, last_name, school, phone="")
         return None
     user = accounts.create_inactive_user(email=email, password=password, first_name=first_name,
                                          last_name=last_name)
+    if user is None:
+        accounts.tell_owner_about_repeat_signup(accounts.find_user_by_email(email))
+        return None
     teacher = Teacher.objects.create(user=user, school=school, phone=phone)
     accounts.send_verification_email(user)
     return teacher

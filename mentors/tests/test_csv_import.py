@@ -113,3 +113,11 @@ def test_the_api_refuses_a_company_of_another_alliance_and_a_forged_token(api, c
     assert response.status_code == 400 and "company" in response.json()
     forged = client.post("/api/coordinator/volunteers/import/confirm/", {"token": "abc:def"}, format="json")
     assert forged.status_code == 400 and "token" in forged.json()
+
+
+def test_a_file_that_is_not_text_is_refused_on_the_file_field(client, coordinator, company):
+    client.force_login(coordinator.user)
+    response = client.post("/coordinator/volunteers/import/",
+                           {"company": company.pk, "file": SimpleUploadedFile("x.csv", b"\xff\xfe\x00\x81binary")})
+    assert "Save the file as CSV UTF-8" in str(response.context["form"].errors["file"])
+    assert Mentor.objects.count() == 1

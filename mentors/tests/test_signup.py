@@ -107,3 +107,14 @@ def test_the_api_verifies_an_email_by_token(api, company):
     assert Mentor.objects.get().user.is_active
     bad = api().post("/api/verify-email/", {"token": "junk"}, format="json")
     assert bad.status_code == 400 and "token" in bad.json()
+
+
+def test_a_sign_up_that_loses_a_race_for_the_address_answers_the_same_and_writes_nothing(client, company,
+                                                                                        monkeypatch):
+    owner = MentorFactory(company=company, user=UserFactory(username="ana.ruiz@acme.example",
+                                                            email="ana.ruiz@acme.example"))
+    lookups = iter([None, owner.user])  # the check misses the account created a moment later
+    monkeypatch.setattr("mentors.services.find_user_by_email", lambda email: next(lookups))
+    response = client.post("/volunteer/signup/", GOOD)
+    assert SIGNUP_SENT_MESSAGE in response.content.decode()
+    assert Mentor.objects.get() == owner and [m.to for m in mail.outbox] == [["ana.ruiz@acme.example"]]
