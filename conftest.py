@@ -19,6 +19,23 @@ WORKER_READY_TIMEOUT = 60
 
 
 @pytest.fixture(autouse=True)
+def _curated_skills(request):
+    """A migration loads the curated skills; transactional tests flush them, so put them back for the next test."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        for name in ("transactional_db", "db"):
+            if name in request.fixturenames:
+                request.getfixturevalue(name)
+                break
+        from mentors.models import Skill
+        from mentors.skills import CURATED_SKILLS
+
+        if Skill.objects.count() < len(CURATED_SKILLS):
+            for slug, name in CURATED_SKILLS:
+                Skill.objects.get_or_create(slug=slug, defaults={"name": name})
+
+
+@pytest.fixture(autouse=True)
 def _empty_sms_outbox():
     locmem.outbox.clear()
     yield
