@@ -1,19 +1,17 @@
 """Choose the assignment: most seats first, then the highest total score, exactly.
 
-The pairs are variables x in {0, 1}. Constraints (only those that can bind):
+The candidate pairs are 0/1 variables. The rows (only those that can bind):
 
 * a session row ``sum x <= mentors_needed`` when it has more candidates;
 * a mentor row ``sum x <= capacity`` when it has more candidates;
 * for each mentor, one clique row ``sum x <= 1`` per maximal set of its
-  candidate sessions that share a moment in time (constraint 10).
+  candidate sessions that share a moment in time (constraint 10: two
+  sessions overlap exactly when some moment lies in both, so forbidding two
+  at every such moment forbids every overlapping pair, and nothing more).
 
-The rows split the variables into independent components, solved apart:
-a variable in no row is simply taken; a component of one row is a
-"best b of n" pick; the rest go to one LP (HiGHS, a vertex solution). A
-component whose LP solution is integral is optimal (the LP is a relaxation);
-any fractional one is re-solved as a MILP with a zero gap. The objective is
-``W_c * seats + score`` per component with integer scores and W_c above any
-score the component can reach, so seats always come first.
+The gain of a pair is ``W + score`` with integer scores and W larger than any
+total score the pair's component can reach, so one more seat always beats
+any score. packing.solve_packing then finds the exact optimum.
 """
 from __future__ import annotations
 
@@ -21,13 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse.csgraph import connected_components
 
 from .arrays import ProblemArrays
+from .packing import solve_packing
 from .rules import _expand
-
-INTEGRAL_TOLERANCE = 1e-6
 
 
 @dataclass
@@ -42,6 +38,10 @@ class Rows:
     def count(self) -> int:
         return len(self.bound)
 
+    def matrix(self, n_vars: int) -> sparse.csr_matrix:
+        """The rows as a 0/1 sparse matrix."""
+        return sparse.csr_matrix((np.ones(len(self.row)), (self.row, self.var)), shape=(self.count, n_vars))
+
 
 def maximise(a: ProblemArrays, m: np.ndarray, s: np.ndarray, score: np.ndarray) -> np.ndarray:
     """Bool mask over the pairs: an assignment with the most seats, then the most score."""
@@ -49,17 +49,11 @@ def maximise(a: ProblemArrays, m: np.ndarray, s: np.ndarray, score: np.ndarray) 
     if n == 0:
         return np.zeros(0, bool)
     rows = build_rows(a, m, s)
-    if rows.count == 0:
-        return np.ones(n, bool)
-    component, single = _components(n, rows)
-    chosen = np.zeros(n, bool)
-    free = component < 0
-    chosen[free] = True
-    _pick_best(chosen, rows, single, component, score)
-    hard = (component >= 0) & ~single[np.maximum(component, 0)]
-    if hard.any():
-        _solve_hard(chosen, hard, rows, component, _seat_weight(s, score, a.needed, component), score)
-    _check(chosen, rows)
+    matrix = rows.matrix(n)
+    gain = _seat_weight(s, score, a.needed, matrix) + score
+    chosen = solve_packing(gain.astype(float), matrix, rows.bound) > 0.5
+    if (matrix @ chosen > rows.bound).any():
+        raise AssertionError("solver returned an assignment breaking a constraint")
     return chosen
 
 
@@ -132,139 +126,25 @@ def _run_cliques(var, start, end):
     return found
 
 
-def _components(n, rows: Rows):
-    """Component of each variable (-1 when it is in no row) and, per component, whether it has one row."""
-    if rows.count == 0:
-        return np.full(n, -1), np.zeros(0, bool)
-    graph = sparse.coo_matrix((np.ones(len(rows.var)), (rows.var, n + rows.row)), shape=(n + rows.count,) * 2)
-    _, label = connected_components(graph, directed=False)
-    in_rows = np.zeros(n, bool)
-    in_rows[rows.var] = True
-    row_label = label[n:]
-    _, dense = np.unique(row_label, return_inverse=True)
-    component = np.full(n, -1)
-    lookup = np.full(label.max() + 1, -1)
-    lookup[row_label] = dense.ravel()
-    component[in_rows] = lookup[label[:n][in_rows]]
-    single = np.bincount(dense.ravel()) == 1
-    return component, single
+def _seat_weight(s, score, needed, matrix):
+    """Per pair: the value of a seat in its component, above any total score it can reach.
 
-
-def _pick_best(chosen, rows: Rows, single, component, score):
-    """Components of one row ``sum <= b``: take the b best scores."""
-    mask = (component >= 0) & single[np.maximum(component, 0)]
-    idx = np.flatnonzero(mask)
-    if len(idx) == 0:
-        return
-    comp = component[idx]
-    order = np.lexsort((idx, -score[idx], comp))
-    idx, comp = idx[order], comp[order]
-    rank = np.arange(len(idx)) - np.searchsorted(comp, comp)
-    bound = np.zeros(len(single))
-    bound[component[rows.var]] = rows.bound[rows.row]
-    chosen[idx[rank < bound[comp]]] = True
-
-
-def _seat_weight(s, score, needed, component):
-    """Per variable: the weight of a seat in its component, above any reachable total score."""
+    A component's total score is at most the sum, over its sessions, of the
+    session's best ``mentors_needed`` candidate scores.
+    """
     order = np.lexsort((-score, s))
     rank = np.empty(len(s), np.int64)
     sorted_s = s[order]
     rank[order] = np.arange(len(s)) - np.searchsorted(sorted_s, sorted_s)
     reachable = np.where(rank < needed[s], score, 0)
-    comp = np.maximum(component, 0)
-    bound = np.bincount(comp, weights=reachable, minlength=comp.max() + 1)
-    return bound[comp] + 1.0
+    component = _pair_components(matrix)
+    ceiling = np.bincount(component, weights=reachable)
+    return ceiling[component] + 1
 
 
-def _solve_hard(chosen, hard, rows: Rows, component, seat, score):
-    var = np.flatnonzero(hard)
-    local = np.full(len(chosen), -1)
-    local[var] = np.arange(len(var))
-    keep = local[rows.var] >= 0
-    used_rows, row_index = np.unique(rows.row[keep], return_inverse=True)
-    matrix = sparse.csc_matrix(
-        (np.ones(keep.sum()), (row_index.ravel(), local[rows.var[keep]])), shape=(len(used_rows), len(var))
-    )
-    bound = rows.bound[used_rows]
-    gain = seat[var] + score[var]
-    x, dual = _lp(gain, matrix, bound)
-    fractional = np.abs(x - np.rint(x)) > INTEGRAL_TOLERANCE
-    x = np.rint(x)
-    for comp in np.unique(component[var[fractional]]):
-        cols = np.flatnonzero(component[var] == comp)
-        sub = matrix[:, cols]
-        touched = np.flatnonzero(np.diff(sub.tocsr().indptr) > 0)
-        sub = sub.tocsr()[touched]
-        x[cols] = _exact(gain[cols], sub, bound[touched], np.where(fractional[cols], 0.0, x[cols]), dual[touched])
-    chosen[var] = x > 0.5
-
-
-def _lp(gain, matrix, bound):
-    """Vertex optimum of the LP relaxation (maximising gain) and its row duals (>= 0)."""
-    res = linprog(-gain, A_ub=matrix, b_ub=bound, bounds=(0, 1), method="highs-ds")
-    if res.status != 0:
-        raise RuntimeError(f"LP relaxation failed: {res.message}")
-    return res.x, np.maximum(-res.ineqlin.marginals, 0.0)
-
-
-def _exact(gain, matrix, bound, start, dual):
-    """Optimal 0/1 x for one component whose LP optimum was fractional.
-
-    Reduced-cost fixing first: for any duals y >= 0 and d = gain - A'y, every
-    feasible x has gain.x <= y.b + sum(max(d, 0)) - sum(|d_j| over the j where
-    x_j differs from the sign of d_j). Objective values are integers, so a
-    variable whose flip would push that bound below a known solution (the
-    rounded-down LP optimum, greedily completed) keeps its value in every
-    optimum. The few variables left go to a zero-gap MILP.
-    """
-    incumbent = _complete(gain, matrix, bound, start)
-    best = float(gain @ incumbent)
-    reduced = gain - matrix.T @ dual
-    ceiling = float(dual @ bound + np.maximum(reduced, 0).sum())
-    fix_zero = (reduced < 0) & (ceiling + reduced + 0.5 < best)
-    fix_one = (reduced > 0) & (ceiling - reduced + 0.5 < best)
-    free = np.flatnonzero(~(fix_zero | fix_one))
-    x = fix_one.astype(float)
-    left = bound - matrix @ x
-    sub = matrix[:, free]
-    touched = np.flatnonzero(np.diff(sub.tocsr().indptr) > 0)
-    if len(free):
-        x[free] = _milp(gain[free], sub.tocsr()[touched], left[touched])
-    if gain @ x < best:
-        raise AssertionError("reduced-cost fixing lost the incumbent")
-    return x
-
-
-def _complete(gain, matrix, bound, x):
-    """x plus every other variable, best gain first, that still fits."""
-    x = x.copy()
-    slack = bound - matrix @ x
-    csc = matrix.tocsc()
-    # Only variables whose rows all have room now can ever be added.
-    blocked = (csc.T @ (slack < 1).astype(float)) > 0
-    for j in np.flatnonzero((x == 0) & ~blocked)[np.argsort(-gain[(x == 0) & ~blocked], kind="stable")].tolist():
-        rows = csc.indices[csc.indptr[j]:csc.indptr[j + 1]]
-        if (slack[rows] >= 1).all():
-            x[j] = 1.0
-            slack[rows] -= 1
-    return x
-
-
-def _milp(gain, matrix, bound):
-    res = milp(
-        -gain,
-        integrality=np.ones(len(gain)),
-        bounds=Bounds(0, 1),
-        constraints=LinearConstraint(matrix, -np.inf, bound),
-        options={"mip_rel_gap": 0.0, "presolve": True},
-    )
-    if res.status != 0:
-        raise RuntimeError(f"MILP failed: {res.message}")
-    return np.rint(res.x)
-
-
-def _check(chosen, rows: Rows):
-    load = np.bincount(rows.row, weights=chosen[rows.var].astype(float), minlength=rows.count)
-    if (load > rows.bound + 1e-9).any():
-        raise AssertionError("solver returned an assignment breaking a constraint")
+def _pair_components(matrix):
+    n = matrix.shape[1]
+    coo = matrix.tocoo()
+    size = n + matrix.shape[0]
+    graph = sparse.coo_matrix((np.ones(len(coo.row)), (coo.col, n + coo.row)), shape=(size, size))
+    return connected_components(graph, directed=False)[1][:n]
