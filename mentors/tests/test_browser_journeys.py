@@ -11,7 +11,7 @@ from scheduling.models import Match
 from scheduling.tests.factories import make_request
 from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "purple-robot-42"
 
 

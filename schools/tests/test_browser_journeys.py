@@ -11,7 +11,7 @@ from scheduling.tests.factories import next_weekday
 from schools.models import MentorRequest, Teacher
 from schools.tests.factories import CoordinatorFactory, SchoolFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "chalk-and-cheese-9"
 
 
