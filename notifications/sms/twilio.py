@@ -23,8 +23,21 @@ SEND_TIMEOUT_SECONDS = 10
 LOOKBACK_MESSAGES = 200
 
 
+_clients = {}
+
+
 def make_client():
-    """A Twilio REST client; pointed at TWILIO_API_BASE_URL (the local fake) when that is set."""
+    """A Twilio REST client, kept per process: its HTTP session reuses the TLS connection to Twilio.
+
+    Pointed at TWILIO_API_BASE_URL (the local fake) when that is set.
+    """
+    config = (settings.TWILIO_API_BASE_URL, settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+    if config not in _clients:
+        _clients[config] = _new_client()
+    return _clients[config]
+
+
+def _new_client():
     if settings.TWILIO_API_BASE_URL:
         from notifications.twilio_fake.client import FakeTwilioHttpClient
 

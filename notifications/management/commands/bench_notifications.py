@@ -1,0 +1,237 @@
+"""``manage.py bench_notifications``: how fast the outbox drains, beside a bare loop of SDK calls.
+
+Queues N text notifications, lets real ``celery worker`` processes drain them to the local
+Twilio-compatible server through the Twilio SDK, and prints throughput, duplicates and
+losses beside a bare loop of ``client.messages.create`` calls in the same run. Then builds
+calendar invitations with ``notifications.calendar`` beside a string-template baseline.
+
+Needs PostgreSQL and Redis (the settings' DATABASE_URL and CELERY_BROKER_URL). By default
+it works in a scratch database ``<name>_bench`` that it creates, migrates and drops.
+Prints figures only: nothing here asserts a time.
+"""
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from notifications import calendar, services
+from notifications.models import Notification
+from notifications.twilio_fake import FakeTwilio
+
+ROOT = Path(settings.BASE_DIR)
+FROM_NUMBER = "+15005550006"
+
+
+class Command(BaseCommand):
+    help = "Benchmark the notification outbox (real workers, local Twilio) and invitation building."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=500, help="notifications to send (default 500)")
+        parser.add_argument("--workers", type=int, default=4, help="celery worker processes (default 4)")
+        parser.add_argument("--rate", type=float, default=0, help="TWILIO_MESSAGES_PER_SECOND for the workers "
+                            "(default 0: no limit, to measure the pipeline itself)")
+        parser.add_argument("--invitations", type=int, default=2000, help="invitations to build (default 2000)")
+        parser.add_argument("--no-scratch-db", dest="scratch_db", action="store_false",
+                            help="use the configured database as it is (it must be migrated)")
+        parser.add_argument("--timeout", type=float, default=300, help="give up draining after this many seconds")
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("bench_notifications needs PostgreSQL: set DATABASE_URL")
+        if not settings.CELERY_BROKER_URL.startswith("redis"):
+            raise CommandError("bench_notifications needs Redis: set CELERY_BROKER_URL")
+        # The workers send; this process only queues (local settings run tasks in-process otherwise).
+        from config.celery import app
+
+        # With config_from_object(namespace="CELERY") the prefixed name is the one that counts.
+        app.conf.CELERY_TASK_ALWAYS_EAGER = False
+        scratch = self._create_scratch_db() if options["scratch_db"] else None
+        try:
+            self._bench_sending(options)
+            self._bench_invitations(options["invitations"])
+        finally:
+            if scratch:
+                connection.creation.destroy_test_db(scratch, verbosity=0)
+
+    def _say(self, text=""):
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    # Sending
+
+    def _bench_sending(self, options):
+        count, workers = options["count"], options["workers"]
+        fake = FakeTwilio().start()
+        try:
+            self._say(f"Texts: {count} notifications, {workers} worker processes, local Twilio at {fake.url}")
+            bare = self._bare_sdk_loop(fake, count)
+            fake.clear()
+            outbox = self._outbox(fake, count, workers, options)
+        finally:
+            fake.stop()
+        self._say(f"  bare SDK loop (1 process, no DB)   {bare:9.1f} texts/s")
+        rate, duplicates, lost, seconds = outbox
+        self._say(f"  outbox via celery workers          {rate:9.1f} texts/s   ({count} in {seconds:.2f} s)")
+        self._say(f"  duplicates (texts beyond one per notification): {duplicates}")
+        self._say(f"  lost (not sent when the run ended):              {lost}")
+        self._say()
+
+    def _bare_sdk_loop(self, fake, count):
+        client = fake.client(timeout=10)
+        started = time.perf_counter()
+        for n in range(count):
+            client.messages.create(to=_phone(n), from_=FROM_NUMBER, body=f"Mentorbridge bench {n}")
+        return count / (time.perf_counter() - started)
+
+    def _outbox(self, fake, count, worker_count, options):
+        run = uuid.uuid4().hex[:8]
+        processes = [_Worker(_worker_env(fake, options["rate"]), f"bench{n}-{run}") for n in range(worker_count)]
+        try:
+            for process in processes:
+                process.wait_ready()
+            started = time.perf_counter()
+            with transaction.atomic():
+                for n in range(count):
+                    services.queue_notification(
+                        key=f"bench:{run}:{n}", channel="sms", kind="bench", to=_phone(n),
+                        body=f"Mentorbridge bench {run} {n}", urgent=True,
+                    )
+            rows = Notification.objects.filter(key__startswith=f"bench:{run}:")
+            deadline = time.monotonic() + options["timeout"]
+            while rows.filter(status=Notification.Status.SENT).count() < count and time.monotonic() < deadline:
+                time.sleep(0.05)
+            seconds = time.perf_counter() - started
+            sent = rows.filter(status=Notification.Status.SENT).count()
+        finally:
+            for process in processes:
+                process.stop()
+        per_body = Counter(m["body"] for m in fake.messages if run in m["body"])
+        duplicates = sum(n - 1 for n in per_body.values())
+        rows.delete()
+        return sent / seconds, duplicates, count - sent, seconds
+
+    # Invitations
+
+    def _bench_invitations(self, count):
+        invitations = [_invitation(n) for n in range(count)]
+        now = datetime.now(UTC)
+        started = time.perf_counter()
+        for invitation in invitations:
+            calendar.build_request(invitation, now=now)
+        built = count / (time.perf_counter() - started)
+        started = time.perf_counter()
+        for invitation in invitations:
+            _template_ics(invitation, now)
+        baseline = count / (time.perf_counter() - started)
+        self._say(f"Invitations: {count} METHOD:REQUEST calendars")
+        self._say(f"  notifications.calendar (icalendar) {built:9.0f} invitations/s")
+        self._say(f"  string-template baseline           {baseline:9.0f} invitations/s")
+
+    def _create_scratch_db(self):
+        """A throwaway copy of the schema, so the benchmark never touches anyone's data."""
+        original = connection.settings_dict["NAME"]
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{original}_bench"
+        self._say(f"(scratch database {original}_bench)")
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        return original
+
+
+def _phone(n):
+    return f"+1518555{n % 10000:04d}"
+
+
+def _worker_env(fake, rate):
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local"),
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "SMS_BACKEND": "notifications.sms.twilio.SmsBackend",
+        "TWILIO_API_BASE_URL": fake.url,
+        "TWILIO_ACCOUNT_SID": fake.account_sid,
+        "TWILIO_AUTH_TOKEN": fake.auth_token,
+        "TWILIO_FROM_NUMBER": FROM_NUMBER,
+        "TWILIO_MESSAGING_SERVICE_SID": "",
+        "TWILIO_MESSAGES_PER_SECOND": str(rate),
+        "SMS_QUIET_HOURS": "null",
+    })
+    if db.get("PASSWORD"):
+        env["DATABASE_URL"] = env["DATABASE_URL"].replace(f"{db['USER']}@", f"{db['USER']}:{db['PASSWORD']}@")
+    return env
+
+
+class _Worker:
+    """One `celery worker` process (solo pool), like production's, on the benchmark's database."""
+
+    def __init__(self, env, name):
+        self.lines = []
+        self._ready = threading.Event()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip())
+            if " ready." in line:
+                self._ready.set()
+
+    def wait_ready(self, timeout=60):
+        if not self._ready.wait(timeout):
+            raise CommandError("a worker did not start:\n" + "\n".join(self.lines[-30:]))
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _invitation(n):
+    start = datetime(2027, 3, 2, 15, tzinfo=UTC) + timedelta(days=n % 90)
+    return calendar.Invitation(
+        uid=f"{uuid.UUID(int=n)}@mentorbridge", sequence=n % 3, summary=f"Mentorbridge: Robotics {n} (Lincoln MS)",
+        description="Build a line-following robot for grades 6-8, 24 students.",
+        location="Lincoln Middle School, 1121 Forest Rd, Schenectady, NY 12303",
+        intervals=((start, start + timedelta(hours=1)),),
+        organizer_email="calendar@alliance.example", organizer_name="Capital Region STEM Alliance",
+        attendees=(calendar.Attendee("ana@erierobotics.example", "Ana Ruiz"),
+                   calendar.Attendee("teresa@lincoln.example", "Teresa Lopez", role="CHAIR")),
+    )
+
+
+TEMPLATE = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
+    "UID:{uid}\r\nDTSTAMP:{stamp}\r\nSEQUENCE:{sequence}\r\nDTSTART:{start}\r\nDTEND:{end}\r\n"
+    "SUMMARY:{summary}\r\nLOCATION:{location}\r\nORGANIZER;CN={organizer_name}:mailto:{organizer_email}\r\n"
+    "{attendees}STATUS:CONFIRMED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def _template_ics(invitation, now):
+    """The minimal baseline: no escaping, no folding, no validation."""
+    fmt = "%Y%m%dT%H%M%SZ"
+    start, end = invitation.intervals[0]
+    attendees = "".join(f"ATTENDEE;CN={a.name}:mailto:{a.email}\r\n" for a in invitation.attendees)
+    return TEMPLATE.format(
+        uid=invitation.uid, stamp=now.strftime(fmt), sequence=invitation.sequence, start=start.strftime(fmt),
+        end=end.strftime(fmt), summary=invitation.summary, location=invitation.location,
+        organizer_name=invitation.organizer_name, organizer_email=invitation.organizer_email, attendees=attendees,
+    )
