@@ -10,6 +10,16 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["to", "key", "provider_id"]
     readonly_fields = [f.name for f in Notification._meta.fields]
 
+    def get_queryset(self, request):
+        """A coordinator with admin access sees their own alliance's messages only."""
+        notifications = super().get_queryset(request)
+        if request.user.is_superuser:
+            return notifications
+        coordinator = getattr(request.user, "coordinator", None)
+        if coordinator is None:
+            return notifications.none()
+        return notifications.filter(match__session__alliance=coordinator.alliance)
+
 
 class NeedsReviewFilter(admin.SimpleListFilter):
     title = "inbox"
@@ -35,10 +45,10 @@ class InboundMessageAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         """A coordinator with admin access sees their own alliance's texts only."""
         messages = super().get_queryset(request)
+        if request.user.is_superuser:
+            return messages
         coordinator = getattr(request.user, "coordinator", None)
-        if request.user.is_superuser or coordinator is None:
-            return messages if request.user.is_superuser else messages.none()
-        return messages.filter(alliance=coordinator.alliance)
+        return messages.filter(alliance=coordinator.alliance) if coordinator else messages.none()
 
 
 @admin.register(SmsOptOut)

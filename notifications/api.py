@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from config.api import IsCoordinator, coordinator_of
 
 from . import feeds, inbound
-from .models import CalendarFeedToken, InboundMessage
+from .models import CalendarFeedToken, InboundMessage, Notification
 
 
 class CalendarFeed(APIView):
@@ -69,3 +69,24 @@ class ResolveInboundMessage(APIView):
         alliance = coordinator_of(request.user).alliance
         message = inbound.mark_reviewed(message_id=pk, alliance=alliance, actor=request.user)
         return Response(InboundMessageSerializer(message).data)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "channel", "to", "status", "provider_status", "error_code", "error", "attempts",
+                  "match", "created_at", "sent_at"]
+
+
+class AllianceNotifications(generics.ListAPIView):
+    """Messages about the coordinator's alliance's matches; `?status=needs_attention` for those a person must see."""
+
+    permission_classes = [IsCoordinator]
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        alliance = coordinator_of(self.request.user).alliance
+        notifications = Notification.objects.filter(match__session__alliance=alliance).order_by("-created_at", "-pk")
+        if status_filter := self.request.query_params.get("status"):
+            notifications = notifications.filter(status=status_filter)
+        return notifications

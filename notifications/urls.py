@@ -10,4 +10,5 @@ api_patterns = [
     path("me/calendar-feed/", api.CalendarFeed.as_view(), name="my-calendar-feed"),
     path("inbox/", api.Inbox.as_view(), name="inbox"),
     path("inbox/<int:pk>/resolve/", api.ResolveInboundMessage.as_view(), name="inbox-resolve"),
+    path("notifications/", api.AllianceNotifications.as_view(), name="alliance-notifications"),
 ]

@@ -395,3 +395,16 @@ def test_a_sent_invitation_starts_the_mentors_clock(approved, fake_twilio):
     match.refresh_from_db()
     assert match.status == "invited"
     assert match.respond_by is not None
+
+
+def test_coordinators_see_their_alliances_messages_that_need_attention(api, approved, coordinator):
+    match = approved()
+    other = approved()
+    Notification.objects.filter(match__in=[match, other], channel="sms").update(status=N.NEEDS_ATTENTION)
+    from schools.tests.factories import CoordinatorFactory
+
+    stranger = CoordinatorFactory()
+    listed = api(coordinator.user).get("/api/notifications/?status=needs_attention").json()["results"]
+    assert {row["match"] for row in listed} == {match.pk, other.pk}
+    assert api(stranger.user).get("/api/notifications/?status=needs_attention").json()["results"] == []
+    assert api(match.mentor.user).get("/api/notifications/").status_code == 403
