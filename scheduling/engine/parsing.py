@@ -71,14 +71,13 @@ def _parse_pairs(data, key, mentor_ids, session_ids) -> frozenset[tuple[str, str
 
 def _parse_mentor(value, field, times) -> MentorSpec:
     _require_object(value, field)
-    location = _location(_get(value, "location", field), f"{field}.location")
     return MentorSpec(
         id=_identifier(_get(value, "id", field), f"{field}.id"),
         skills=_strings(_get(value, "skills", field), f"{field}.skills"),
         grade_bands=_choices(_get(value, "grade_bands", field), f"{field}.grade_bands", GRADE_BANDS, "grade band"),
         formats=_choices(_get(value, "formats", field), f"{field}.formats", FORMATS, "format"),
         languages=_strings(_get(value, "languages", field), f"{field}.languages"),
-        location=location,
+        location=_location(_get(value, "location", field), f"{field}.location"),
         travel_km=_non_negative_number(_get(value, "travel_km", field), f"{field}.travel_km"),
         background_check_expires=_optional_date(
             _get(value, "background_check_expires", field), f"{field}.background_check_expires"
