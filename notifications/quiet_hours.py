@@ -10,10 +10,10 @@ def hold_until(moment, tz_name):
 
     The quiet hours come from SMS_QUIET_HOURS, (start hour, end hour) in local time, e.g. (21, 8); None: none.
     """
-    if not settings.SMS_QUIET_HOURS:
-        return None
+    if not settings.SMS_QUIET_HOURS or not tz_name:
+        return None  # no quiet hours configured, or no timezone known for the recipient
     start, end = settings.SMS_QUIET_HOURS
-    zone = ZoneInfo(tz_name or settings.TIME_ZONE)
+    zone = ZoneInfo(tz_name)
     local = moment.astimezone(zone)
     if end <= local.hour < start:
         return None

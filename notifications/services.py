@@ -131,6 +131,9 @@ def _deliver_sms(notification):
         return _finish(notification, N.SUPPRESSED, error="the recipient replied STOP")
     if _number_flagged_invalid(notification.to):
         return _finish(notification, N.FAILED, error="the number on the profile was flagged invalid")
+    if not _still_claimed(notification):
+        log.warning("notification %s was settled while this worker stalled; not sending", notification.pk)
+        return None
     try:
         sent = sms.send_sms(
             to=notification.to, body=notification.body, status_callback=status_callback_url(notification.pk),
@@ -140,6 +143,12 @@ def _deliver_sms(notification):
         return _failed(notification, exc)
     record_sent(notification, sent.provider_id, provider_status=sent.status)
     return None
+
+
+def _still_claimed(notification):
+    """Our claim still stands (a stalled worker's row may have been settled and re-sent meanwhile)."""
+    return Notification.objects.filter(pk=notification.pk, status=N.SENDING,
+                                       claimed_at=notification.claimed_at).exists()
 
 
 def _deliver_email(notification):
