@@ -51,7 +51,7 @@ def maximise(a: ProblemArrays, m: np.ndarray, s: np.ndarray, score: np.ndarray) 
     rows = build_rows(a, m, s)
     matrix = rows.matrix(n)
     gain = _seat_weight(s, score, a.needed, matrix) + score
-    chosen = solve_packing(gain.astype(float), matrix, rows.bound) > 0.5
+    chosen = solve_packing(gain.astype(float), matrix, rows.bound, seed=_front_runners(s, score, a.needed)) > 0.5
     if (matrix @ chosen > rows.bound).any():
         raise AssertionError("solver returned an assignment breaking a constraint")
     return chosen
@@ -124,6 +124,15 @@ def _run_cliques(var, start, end):
             if len(members) > 1:
                 found.append(members)
     return found
+
+
+def _front_runners(s, score, needed, spare=2):
+    """Per session, its best ``mentors_needed + spare`` candidates: where the LP starts."""
+    order = np.lexsort((-score, s))
+    sorted_s = s[order]
+    rank = np.empty(len(s), np.int64)
+    rank[order] = np.arange(len(s)) - np.searchsorted(sorted_s, sorted_s)
+    return rank < needed[s] + spare
 
 
 def _seat_weight(s, score, needed, matrix):

@@ -28,13 +28,18 @@ from scipy.sparse.csgraph import connected_components
 MARGIN = 0.5  # objective values are integers; float error stays far below this
 MILP_BATCH = 3000
 MAX_ROUNDS = 4
+WHOLE_LP_COLUMNS = 150_000  # below this one LP over every column beats column generation
 SEED_PER_ROW = 6
 # Columns this close to entering are added early: the tail of column generation is slow.
 ENTER_BELOW = 500.0
 
 
-def solve_packing(gain: np.ndarray, matrix: sparse.csr_matrix, bound: np.ndarray, *, relax: bool = True):
-    """A 0/1 vector x maximising gain.x with matrix @ x <= bound (gain > 0, whole numbers)."""
+def solve_packing(gain: np.ndarray, matrix: sparse.csr_matrix, bound: np.ndarray, *, relax: bool = True, seed=None):
+    """A 0/1 vector x maximising gain.x with matrix @ x <= bound (gain > 0, whole numbers).
+
+    ``seed`` optionally marks the variables most likely to matter; the LP
+    starts from them (a hint for speed, never a restriction).
+    """
     n = len(gain)
     x = np.zeros(n)
     matrix = sparse.csr_matrix(matrix)
@@ -49,8 +54,11 @@ def solve_packing(gain: np.ndarray, matrix: sparse.csr_matrix, bound: np.ndarray
     hard = np.flatnonzero((component >= 0) & ~one_row)
     if len(hard):
         sub, sub_bound = _restrict(matrix, bound, hard)
-        solver = _relax_and_fix if relax else _milp_in_batches
-        x[hard] = solver(gain[hard], sub, sub_bound, _relabel(component[hard]))
+        if relax:
+            hint = None if seed is None else seed[hard]
+            x[hard] = _relax_and_fix(gain[hard], sub, sub_bound, _relabel(component[hard]), hint)
+        else:
+            x[hard] = _milp_in_batches(gain[hard], sub, sub_bound, _relabel(component[hard]))
     return x
 
 
@@ -92,8 +100,8 @@ def _best_of(x, idx, component, gain, matrix, bound):
     x[idx[rank < bound[row_of]]] = 1.0
 
 
-def _relax_and_fix(gain, matrix, bound, component):
-    dual, x_lp = _column_generation(gain, matrix, bound)
+def _relax_and_fix(gain, matrix, bound, component, seed):
+    dual, x_lp = _column_generation(gain, matrix, bound, seed)
     x = _incumbent(gain, matrix, bound, x_lp)
     reduced = gain - matrix.T @ dual
     n_comp = component.max() + 1
@@ -122,23 +130,32 @@ def _row_component(matrix, component):
     return component[first_var]
 
 
-def _column_generation(gain, matrix, bound):
-    """Duals (>= 0) and primal of the LP relaxation, solved on a growing set of columns."""
+def _column_generation(gain, matrix, bound, seed):
+    """Duals (>= 0) and primal of the LP relaxation, solved on a growing set of columns.
+
+    Each round's LP keeps only the rows that can bind on its columns; the
+    dropped rows get dual 0, which keeps every bound computed from the duals
+    valid for the whole problem.
+    """
     csc = matrix.tocsc()
-    active = _seed_columns(gain, csc)
+    csr = matrix.tocsr()
+    if len(gain) <= WHOLE_LP_COLUMNS:
+        active = np.ones(len(gain), bool)
+    else:
+        active = seed.copy() if seed is not None else _seed_columns(gain, csc)
     dual = np.zeros(matrix.shape[0])
     x = np.zeros(len(gain))
     for _ in range(MAX_ROUNDS):
         cols = np.flatnonzero(active)
-        x_active, dual = _lp(gain[cols], csc[:, cols], bound)
+        rows = np.flatnonzero(csr @ active.astype(float) > bound)
+        dual[:] = 0.0
         x[:] = 0.0
-        x[cols] = x_active
+        x[cols], dual[rows] = _lp(gain[cols], csc[:, cols][rows], bound[rows])
         reduced = gain - csc.T @ dual
-        entering = ~active & (reduced > -ENTER_BELOW)
         # Left-out columns only loosen the ceiling by their positive reduced costs.
-        if reduced[entering].sum() < MARGIN / 2:
+        if np.maximum(reduced[~active], 0).sum() < MARGIN / 2:
             break
-        active |= entering
+        active |= reduced > -ENTER_BELOW
     return dual, x
 
 
