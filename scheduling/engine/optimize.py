@@ -92,22 +92,22 @@ def _clique_rows(a: ProblemArrays, m, s):
     reach = np.maximum.accumulate(end) if len(end) else end
     fresh = np.ones(len(start), bool)
     fresh[1:] = start[1:] >= reach[:-1]
+    run_id = np.cumsum(fresh) - 1
+    size = np.bincount(run_id)[run_id]
+    # Runs of two intervals (the common case) are a clique of two, unless both belong to one pair.
+    two = np.flatnonzero((size == 2) & fresh)
+    two = two[var[two] != var[two + 1]]
+    pairs = np.unique(np.sort(np.column_stack([var[two], var[two + 1]]), axis=1), axis=0)
     cliques = set()
-    for lo, hi in _runs(fresh):
-        if hi - lo > 1:
-            cliques.update(_run_cliques(var[lo:hi], start[lo:hi], end[lo:hi]))
-    rows = [np.full(len(c), i) for i, c in enumerate(cliques)]
-    if not rows:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    return np.concatenate(rows), np.concatenate([np.fromiter(c, np.int64) for c in cliques]), np.ones(len(rows))
-
-
-def _runs(fresh):
-    starts = np.flatnonzero(fresh)
-    if not len(starts):
-        return iter(())
-    ends = np.append(starts[1:], len(fresh))
-    return zip(starts.tolist(), ends.tolist(), strict=True)
+    for lo in np.flatnonzero(fresh & (size > 2)).tolist():
+        hi = lo + int(size[lo])
+        cliques.update(_run_cliques(var[lo:hi], start[lo:hi], end[lo:hi]))
+    cliques -= {frozenset(p) for p in pairs.tolist()}
+    members = [np.fromiter(c, np.int64) for c in cliques]
+    n_pairs = len(pairs)
+    rows = [np.repeat(np.arange(n_pairs), 2)] + [np.full(len(c), n_pairs + i) for i, c in enumerate(members)]
+    var_out = [pairs.ravel()] + members
+    return np.concatenate(rows), np.concatenate(var_out), np.ones(n_pairs + len(members))
 
 
 def _run_cliques(var, start, end):

@@ -25,7 +25,7 @@ def parse_problem(data: dict) -> Problem:
         raise ProblemError("version", "missing")
     if type(version) is not int or version != 1:
         raise ProblemError("version", f"unsupported version {version!r} (expected 1)")
-    times: dict[str, datetime.datetime] = {}
+    times: dict = {}  # parsed times and intervals, by their strings
     mentors = tuple(_parse_list(data, "mentors", lambda v, f: _parse_mentor(v, f, times)))
     sessions = tuple(_parse_list(data, "sessions", lambda v, f: _parse_session(v, f, times)))
     mentor_ids = _unique_ids(mentors, "mentors")
@@ -209,12 +209,18 @@ def _intervals(value, field, times) -> tuple[tuple[datetime.datetime, datetime.d
 
 
 def _interval(value, field, times):
+    # Weekly windows repeat the same pairs of strings thousands of times: check each pair once.
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], str):
+        known = times.get((value[0], value[1]))
+        if known is not None:
+            return known
     if not isinstance(value, list) or len(value) != 2:
         raise ProblemError(field, "expected [start, end]")
     start = _time(value[0], f"{field}[0]", times)
     end = _time(value[1], f"{field}[1]", times)
     if end <= start:
         raise ProblemError(field, f"interval ends at or before its start ({value[1]} <= {value[0]})")
+    times[(value[0], value[1])] = (start, end)
     return (start, end)
 
 
