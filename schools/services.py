@@ -3,7 +3,6 @@ from datetime import timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -209,29 +208,9 @@ def _rebook(match, *, actor, moved):
         except MatchError:
             cancel_match(match_id=match.pk, actor=actor, reason="moved to a time the mentor is booked elsewhere")
             return
-    _queue_update(match)
+    from notifications import compose
 
-
-def _queue_update(match):
-    """Send the booked mentor the changed time or place, with a calendar update (same UID, new SEQUENCE)."""
-    from notifications import calendar, compose
-    from notifications.services import queue_notification
-
-    mentor, session = match.mentor, match.session
-    request = session.request
-    version = f"match-{match.pk}:rev-{session.revision}"
-    body = (f"Mentorbridge: {request.topic} at {request.school.name} has changed. It is now "
-            f"{compose.when(session, mentor.timezone)}, {compose.place(session)}.")
-    if mentor.can_be_texted:
-        queue_notification(key=f"rescheduled:sms:{mentor.phone}:{version}", channel="sms", kind="rescheduled",
-                           to=mentor.phone, body=body, match=match)
-    queue_notification(
-        key=f"rescheduled:email:{mentor.user.email}:{version}", channel="email", kind="rescheduled",
-        to=mentor.user.email, match=match, subject=f"Changed: {request.topic} at {request.school.name}",
-        body=f"{body}\n\nYour calendar entry is updated. If you can no longer come, tell us on "
-             f"{settings.PUBLIC_BASE_URL}/me/sessions/.",
-        ics=calendar.build_request(compose.invitation_for(match)), ics_method="REQUEST",
-    )
+    compose.queue_update(match)
 
 
 # --- teachers joining --------------------------------------------------------

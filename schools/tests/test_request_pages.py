@@ -112,8 +112,8 @@ def test_moving_the_time_raises_the_revision_moves_the_booking_and_sends_an_upda
     session.refresh_from_db()
     assert session.revision == 1 and session.starts_at == datetime.combine(day, time(13), NEW_YORK)
     assert Booking.objects.get(match=confirmed, active=True).starts_at == session.starts_at
-    update = Notification.objects.get(kind="rescheduled", channel="email")
-    assert "SEQUENCE:1" in update.ics and "has changed" in update.body
+    update = Notification.objects.get(kind="update", channel="email", to=confirmed.mentor.user.email)
+    assert "SEQUENCE:1" in update.ics and "is now" in update.body
     confirmed.refresh_from_db()
     assert confirmed.status == Match.Status.CONFIRMED
     request.refresh_from_db()
