@@ -27,7 +27,8 @@ from scipy.sparse.csgraph import connected_components
 
 MARGIN = 0.5  # objective values are integers; float error stays far below this
 MILP_BATCH = 3000
-MAX_ROUNDS = 4
+MAX_ROUNDS = 12
+ENTER_BATCH = 40_000
 WHOLE_LP_COLUMNS = 150_000  # below this one LP over every column beats column generation
 SEED_PER_ROW = 6
 # Columns this close to entering are added early: the tail of column generation is slow.
@@ -155,8 +156,19 @@ def _column_generation(gain, matrix, bound, seed):
         # Left-out columns only loosen the ceiling by their positive reduced costs.
         if np.maximum(reduced[~active], 0).sum() < MARGIN / 2:
             break
-        active |= reduced > -ENTER_BELOW
+        active |= _entering(reduced, active)
     return dual, x
+
+
+def _entering(reduced, active):
+    """Columns to add: all close to entering on small problems, else the most promising batch."""
+    if len(reduced) <= WHOLE_LP_COLUMNS:
+        return reduced > -ENTER_BELOW
+    candidates = np.flatnonzero(~active & (reduced > 1e-7))
+    best = candidates[np.argsort(-reduced[candidates], kind="stable")[:ENTER_BATCH]]
+    out = np.zeros(len(reduced), bool)
+    out[best] = True
+    return out
 
 
 def _seed_columns(gain, csc):
