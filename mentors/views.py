@@ -144,7 +144,6 @@ def my_sessions(request):
         "past": matches.filter(Q(status__in=[S.COMPLETED, S.NO_SHOW]) | Q(status=S.CONFIRMED,
                                                                           session__ends_at__lte=now))
         .order_by("-session__starts_at")[:50],
-        "calendar_token": getattr(mentor, "calendar_token", None),
         "profile_complete": services.profile_is_complete(mentor),
     })
 

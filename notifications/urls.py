@@ -4,6 +4,7 @@ from . import api, views
 
 urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("me/calendar/", views.calendar_feed_page, name="my-calendar"),
 ]
 
 api_patterns = [

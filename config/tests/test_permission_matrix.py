@@ -36,6 +36,7 @@ SIGNED_IN = {
     "request-list", "request-detail", "request-cancel", "request-reschedule", "match-list", "match-detail",
     "match-approve", "match-cancel", "match-complete", "match-confirm", "match-decline", "match-reject",
     "scheduling:complete", "scheduling:no-show", "password_change", "password_change_done", "my-calendar-feed",
+    "my-calendar",
 }
 CLASSIFIED = PUBLIC | COORDINATOR | TEACHER | MENTOR | SIGNED_IN
 ROLE_ROUTES = {"coordinator": COORDINATOR, "teacher": TEACHER, "mentor": MENTOR}
