@@ -70,7 +70,10 @@ def _crowded_text(at_capacity, overlapping, assigned) -> str:
         detail.append(f"{at_capacity} at capacity")
     if overlapping:
         detail.append(f"{overlapping} booked at an overlapping time")
-    return f"{lead}, all needed elsewhere or at overlapping times ({', '.join(detail)})"
+    where = "all needed elsewhere or at overlapping times"
+    if others == 1:
+        where = "needed elsewhere or at an overlapping time"
+    return f"{lead}, {where} ({', '.join(detail)})"
 
 
 def _thin_reasons(a, problem, thin) -> dict[int, str]:
