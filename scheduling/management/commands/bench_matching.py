@@ -61,8 +61,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--exact-cap", type=float, default=120.0, help="seconds allowed to the whole MILP")
         parser.add_argument("--quick", action="store_true", help="one small problem only")
+        parser.add_argument("--run-cap", type=float, default=300.0,
+                            help="seconds allowed to any one run (engine, greedy or exact) before it is stopped")
 
-    def handle(self, *args, sizes, seed, exact_cap, quick, **options):
+    def handle(self, *args, sizes, seed, exact_cap, quick, run_cap, **options):
         cases = QUICK if quick else _cases(sizes)
         self.stdout.write(f"seed {seed}, {os.cpu_count()} CPUs, exact cap {exact_cap:g} s; "
                           "seconds = file to result (JSON parse included), MB = peak RSS of the run's process\n")
@@ -70,7 +72,15 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory() as tmp:
             for name, (n_mentors, n_sessions, weeks) in cases.items():
                 path = _write_problem(tmp, name, n_mentors, n_sessions, weeks, seed)
-                runs = {kind: _in_fresh_process(kind, path, exact_cap) for kind in ("engine", "greedy", "exact")}
+                kinds = ("engine", "greedy", "exact")
+                runs = {kind: _in_fresh_process(kind, path, exact_cap, run_cap) for kind in kinds}
+                if runs["engine"] is None or runs["greedy"] is None:
+                    stopped = [kind for kind, run in runs.items() if run is None]
+                    self.stdout.write(f"{name:<14}{f'{n_mentors:,} x {n_sessions:,}':>20}  "
+                                      f"did not finish within {run_cap:g} s: {', '.join(stopped)}\n")
+                    continue
+                if runs["exact"] is None:
+                    runs["exact"] = {"finished": False, "seconds": run_cap, "peak_mb": float("nan")}
                 self.stdout.write(_row(name, n_mentors, n_sessions, runs))
 
 
@@ -101,10 +111,15 @@ def _write_problem(tmp, name, n_mentors, n_sessions, weeks, seed):
     return path
 
 
-def _in_fresh_process(kind, path, exact_cap):
+def _in_fresh_process(kind, path, exact_cap, run_cap):
+    """One run in its own process (so its peak memory is its own); None when it passes `run_cap` seconds."""
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
-        return pool.apply(run_case, (kind, path, exact_cap))
+        try:
+            return pool.apply_async(run_case, (kind, path, exact_cap)).get(timeout=run_cap)
+        except multiprocessing.TimeoutError:
+            pool.terminate()
+            return None
 
 
 def _header():
