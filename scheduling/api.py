@@ -109,7 +109,11 @@ class MatchingRunViewSet(viewsets.ViewSet):
         body = MatchingRunRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         window = body.validated_data
-        tasks.run_matching.delay(
-            request.user.coordinator.alliance_id, window["window_start"].isoformat(), window["window_end"].isoformat()
+        queued = services.queue_task(
+            tasks.run_matching, request.user.coordinator.alliance_id,
+            window["window_start"].isoformat(), window["window_end"].isoformat(),
         )
+        if not queued:
+            return Response({"detail": "The task queue is unavailable; try again in a minute.", "code": "unavailable"},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)

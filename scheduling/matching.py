@@ -23,7 +23,8 @@ def session_key(pk):
     return f"s-{pk}"
 
 
-def _pk(key):
+def pk_of(key):
+    """The database id inside an engine id ("m-17" -> 17)."""
     return int(key.split("-", 1)[1])
 
 
@@ -169,8 +170,8 @@ def _counts_by_mentor_session(session_ids):
 
 def write_proposals(problem, result):
     """Make the proposed matches of the sessions in `problem` exactly the engine's answer."""
-    session_ids = [_pk(s.id) for s in problem.sessions]
-    wanted = {(_pk(a.mentor), _pk(a.session)): a for a in result.assignments}
+    session_ids = [pk_of(s.id) for s in problem.sessions]
+    wanted = {(pk_of(a.mentor), pk_of(a.session)): a for a in result.assignments}
     existing = {
         (m.mentor_id, m.session_id): m
         for m in Match.objects.filter(session_id__in=session_ids, status=Match.Status.PROPOSED)
@@ -199,12 +200,12 @@ def run_matching(*, alliance_id, window_start, window_end, session_ids=None, wei
         result = engine.solve(problem, weights)
         write_proposals(problem, result)
         request_ids = set(
-            Session.objects.filter(pk__in=[_pk(s.id) for s in problem.sessions]).values_list("request_id", flat=True)
+            Session.objects.filter(pk__in=[pk_of(s.id) for s in problem.sessions]).values_list("request_id", flat=True)
         )
         for request_id in request_ids:
             refresh_request_status(request_id)
         return MatchingRun.objects.create(
             alliance_id=alliance_id, window_start=window_start, window_end=window_end,
             finished_at=timezone.now(), stats=result.stats,
-            unfilled=[{"session": _pk(u.session), "missing": u.missing, "why": u.why} for u in result.unfilled],
+            unfilled=[{"session": pk_of(u.session), "missing": u.missing, "why": u.why} for u in result.unfilled],
         )

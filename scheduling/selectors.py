@@ -21,8 +21,8 @@ def ranked_candidates(session):
         return []
     result = engine.solve(problem, with_candidates=True)
     ranked = sorted(result.candidates or [], key=lambda c: (-c.score, c.mentor))
-    mentors = Mentor.objects.select_related("user", "company").in_bulk([matching._pk(c.mentor) for c in ranked])
-    return [(mentors[matching._pk(c.mentor)], c.score, c.reasons) for c in ranked]
+    mentors = Mentor.objects.select_related("user", "company").in_bulk([matching.pk_of(c.mentor) for c in ranked])
+    return [(mentors[matching.pk_of(c.mentor)], c.score, c.reasons) for c in ranked]
 
 
 def recent_load(mentor_ids, days=90):

@@ -3,6 +3,7 @@
 Each service runs in one transaction, checks the transition with a compare-and-set
 UPDATE, records who did it and why, and writes its notifications in the same transaction.
 """
+import logging
 from datetime import UTC, timedelta
 from functools import partial
 
@@ -16,6 +17,7 @@ from schools.models import MentorRequest
 from .models import Booking, Match, MatchTransition, Session
 
 S = Match.Status
+log = logging.getLogger(__name__)
 
 
 class MatchError(Exception):
@@ -220,16 +222,18 @@ def _after_seat_freed(match):
     refresh_request_status(match.session.request_id)
     from .tasks import backfill_session
 
-    transaction.on_commit(partial(_enqueue, backfill_session, match.session_id))
+    transaction.on_commit(partial(queue_task, backfill_session, match.session_id))
 
 
-def _enqueue(task, *args):
+def queue_task(task, *args):
+    """Queue a matching task; True if the broker took it. A broker outage is logged, not raised:
+    the hourly `scheduling.plan_matching` run catches up with whatever was missed."""
     try:
         task.delay(*args)
-    except Exception:  # noqa: BLE001 - the periodic matching run catches up
-        import logging
-
-        logging.getLogger(__name__).warning("could not queue %s%s", task.name, args)
+        return True
+    except Exception:  # noqa: BLE001 - any broker failure
+        log.warning("could not queue %s%s", task.name, args)
+        return False
 
 
 def refresh_request_status(request_id):

@@ -19,10 +19,10 @@ class RequestRefused(Exception):
 
 
 def _queue_matching(alliance_id, window_start, window_end):
-    from scheduling.services import _enqueue
+    from scheduling.services import queue_task
     from scheduling.tasks import run_matching
 
-    _enqueue(run_matching, alliance_id, window_start.isoformat(), window_end.isoformat())
+    queue_task(run_matching, alliance_id, window_start.isoformat(), window_end.isoformat())
 
 
 def _default_kind(format):

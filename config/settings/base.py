@@ -129,6 +129,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     "expire-stale-invitations": {"task": "scheduling.expire_stale_invitations", "schedule": 300.0},
     "queue-due-reminders": {"task": "notifications.queue_due_reminders", "schedule": 300.0},
+    # Re-match every alliance-week hourly: catches runs or backfills whose task was lost.
+    "plan-matching": {"task": "scheduling.plan_matching", "schedule": 3600.0},
 }
 # Publishing to a broker that is down must not hang the request that wrote the outbox row:
 # give up quickly; the outbox sweeper queues the row once the broker is back.

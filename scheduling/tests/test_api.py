@@ -138,3 +138,27 @@ def test_a_webhook_with_a_bad_signature_gets_403_and_writes_nothing(client, sett
 def test_the_openapi_schema_is_served(api, coordinator):
     response = api(coordinator.user).get("/api/schema/")
     assert response.status_code == 200 and b"/api/matches/" in response.content
+
+
+def test_a_coordinator_queues_a_matching_run(api, coordinator, monkeypatch):
+    queued = []
+    monkeypatch.setattr("scheduling.tasks.run_matching.delay", lambda *args: queued.append(args))
+    response = api(coordinator.user).post("/api/matching-runs/", {
+        "window_start": "2027-03-01T00:00:00Z", "window_end": "2027-03-08T00:00:00Z"}, format="json")
+    assert response.status_code == 202
+    assert queued == [(coordinator.alliance_id, "2027-03-01T00:00:00+00:00", "2027-03-08T00:00:00+00:00")]
+
+
+def test_a_matching_run_with_the_broker_down_is_a_clear_503(api, coordinator, monkeypatch):
+    def broker_down(*args):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr("scheduling.tasks.run_matching.delay", broker_down)
+    response = api(coordinator.user).post("/api/matching-runs/", {
+        "window_start": "2027-03-01T00:00:00Z", "window_end": "2027-03-08T00:00:00Z"}, format="json")
+    assert response.status_code == 503 and response.json()["code"] == "unavailable"
+
+
+def test_lost_matching_work_is_caught_up_by_the_beat_schedule(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "scheduling.plan_matching" in tasks
