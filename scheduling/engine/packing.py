@@ -4,16 +4,19 @@ Gains are whole numbers, so objective values are whole numbers. The method:
 
 1. Split the variables into components (variables linked by shared rows).
    A variable in no row is taken; a component of one row takes its b best.
-2. The other components share one LP relaxation, grown by column
-   generation: start from each row's most promising variables, add every
-   variable whose reduced cost is positive, repeat.
+2. The other components share one LP relaxation (relaxation.py), grown by
+   column generation: start from each row's most promising variables, add
+   every variable whose reduced cost is positive, re-solve from the last
+   basis, repeat.
 3. For any duals y >= 0 and reduced costs d = gain - A'y, every feasible x
    has gain.x <= y.b + sum(max(d, 0)) - sum(|d_j| : x_j disagrees with the
    sign of d_j). We compute this ceiling ourselves, per component, and
    round the LP solution down (then fill it greedily) for an incumbent. When
-   the ceiling is below incumbent + 1, the incumbent is optimal. Otherwise
+   the ceiling is below incumbent + 1, the incumbent is optimal.
+4. Otherwise the LP is tightened by odd-cycle cuts (cuts.py), valid for
+   every 0/1 point, and steps 2-3 run again. If no cut closes the gap,
    every variable whose flip would drop the ceiling below the incumbent is
-   fixed, and the few variables left are solved by a zero-gap MILP.
+   fixed, and the variables left are solved by a zero-gap MILP.
 
 Optimality therefore never rests on the LP solver's own tolerances: only
 on our bound, computed from integers with a margin of half a unit.
@@ -22,17 +25,17 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
+
+from .cuts import odd_cycle_cuts
+from .relaxation import PackingRelaxation
 
 MARGIN = 0.5  # objective values are integers; float error stays far below this
 MILP_BATCH = 3000
-MAX_ROUNDS = 12
-ENTER_BATCH = 40_000
-WHOLE_LP_COLUMNS = 150_000  # below this one LP over every column beats column generation
+MAX_CUT_ROUNDS = 12
+WHOLE_LP_COLUMNS = 20_000  # below this the first LP takes every column
 SEED_PER_ROW = 6
-# Columns this close to entering are added early: the tail of column generation is slow.
-ENTER_BELOW = 500.0
 
 
 def solve_packing(gain: np.ndarray, matrix: sparse.csr_matrix, bound: np.ndarray, *, relax: bool = True, seed=None):
@@ -102,26 +105,47 @@ def _best_of(x, idx, component, gain, matrix, bound):
 
 
 def _relax_and_fix(gain, matrix, bound, component, seed):
-    dual, x_lp = _column_generation(gain, matrix, bound, seed)
-    x = _incumbent(gain, matrix, bound, x_lp)
-    reduced = gain - matrix.T @ dual
+    lp = PackingRelaxation(gain, matrix, bound)
+    lp.add_columns(np.flatnonzero(_first_columns(gain, matrix, seed)))
     n_comp = component.max() + 1
-    row_comp = _row_component(matrix, component)
-    ceiling = np.bincount(row_comp, dual * bound, n_comp) + np.bincount(component, np.maximum(reduced, 0), n_comp)
-    best = np.bincount(component, gain * x, n_comp)
+    for _ in range(MAX_CUT_ROUNDS):
+        lp.solve()
+        x = _incumbent(gain, matrix, bound, lp.x)
+        best = np.bincount(component, gain * x, n_comp)
+        ceiling, reduced = _ceiling(lp, component, n_comp)
+        if (ceiling + MARGIN < best + 1).all():
+            return x
+        cuts, cut_bounds = odd_cycle_cuts(lp.rows, lp.bound, lp.x)
+        if len(cut_bounds) == 0:
+            break
+        lp.add_rows(cuts, cut_bounds)
+    return _fix_and_finish(gain, matrix, bound, component, x, best, ceiling, reduced)
+
+
+def _ceiling(lp, component, n_comp):
+    """Per component, the most any 0/1 solution can gain (weak duality with the LP's duals); reduced costs."""
+    reduced = lp.reduced_costs()
+    row_comp = _row_component(lp.rows, component)
+    ceiling = np.bincount(row_comp, lp.dual * lp.bound, n_comp) + np.bincount(component, np.maximum(reduced, 0), n_comp)
+    return ceiling, reduced
+
+
+def _fix_and_finish(gain, matrix, bound, component, x, best, ceiling, reduced):
+    """Fix every variable whose flip would cost more than the gap, and solve the rest by MILP."""
+    n_comp = len(best)
     open_ = ceiling[component] + MARGIN >= best[component] + 1
-    if open_.any():
-        fix_zero = open_ & (reduced < 0) & (ceiling[component] + reduced + MARGIN < best[component])
-        fix_one = open_ & (reduced > 0) & (ceiling[component] - reduced + MARGIN < best[component])
-        free = np.flatnonzero(open_ & ~fix_zero & ~fix_one)
-        x[open_] = 0.0
-        x[fix_one] = 1.0
-        left = bound - matrix @ x
-        if len(free):
-            sub, sub_bound = _restrict(matrix.tocsr(), left, free)
-            x[free] = solve_packing(gain[free], sub, sub_bound, relax=False)
-        if (np.bincount(component, gain * x, n_comp) < best).any():
-            raise AssertionError("fixing by reduced costs lost a better solution")
+    fix_zero = open_ & (reduced < 0) & (ceiling[component] + reduced + MARGIN < best[component])
+    fix_one = open_ & (reduced > 0) & (ceiling[component] - reduced + MARGIN < best[component])
+    free = np.flatnonzero(open_ & ~fix_zero & ~fix_one)
+    x = x.copy()
+    x[open_] = 0.0
+    x[fix_one] = 1.0
+    left = bound - matrix @ x
+    if len(free):
+        sub, sub_bound = _restrict(matrix.tocsr(), left, free)
+        x[free] = solve_packing(gain[free], sub, sub_bound, relax=False)
+    if (np.bincount(component, gain * x, n_comp) < best).any():
+        raise AssertionError("fixing by reduced costs lost a better solution")
     return x
 
 
@@ -131,44 +155,11 @@ def _row_component(matrix, component):
     return component[first_var]
 
 
-def _column_generation(gain, matrix, bound, seed):
-    """Duals (>= 0) and primal of the LP relaxation, solved on a growing set of columns.
-
-    Each round's LP keeps only the rows that can bind on its columns; the
-    dropped rows get dual 0, which keeps every bound computed from the duals
-    valid for the whole problem.
-    """
-    csc = matrix.tocsc()
-    csr = matrix.tocsr()
+def _first_columns(gain, matrix, seed):
+    """The columns the LP starts from: all of a small problem, else the seed (or each row's best)."""
     if len(gain) <= WHOLE_LP_COLUMNS:
-        active = np.ones(len(gain), bool)
-    else:
-        active = seed.copy() if seed is not None else _seed_columns(gain, csc)
-    dual = np.zeros(matrix.shape[0])
-    x = np.zeros(len(gain))
-    for _ in range(MAX_ROUNDS):
-        cols = np.flatnonzero(active)
-        rows = np.flatnonzero(csr @ active.astype(float) > bound)
-        dual[:] = 0.0
-        x[:] = 0.0
-        x[cols], dual[rows] = _lp(gain[cols], csc[:, cols][rows], bound[rows])
-        reduced = gain - csc.T @ dual
-        # Left-out columns only loosen the ceiling by their positive reduced costs.
-        if np.maximum(reduced[~active], 0).sum() < MARGIN / 2:
-            break
-        active |= _entering(reduced, active)
-    return dual, x
-
-
-def _entering(reduced, active):
-    """Columns to add: all close to entering on small problems, else the most promising batch."""
-    if len(reduced) <= WHOLE_LP_COLUMNS:
-        return reduced > -ENTER_BELOW
-    candidates = np.flatnonzero(~active & (reduced > 1e-7))
-    best = candidates[np.argsort(-reduced[candidates], kind="stable")[:ENTER_BATCH]]
-    out = np.zeros(len(reduced), bool)
-    out[best] = True
-    return out
+        return np.ones(len(gain), bool)
+    return seed if seed is not None else _seed_columns(gain, matrix.tocsc())
 
 
 def _seed_columns(gain, csc):
@@ -180,13 +171,6 @@ def _seed_columns(gain, csc):
     active = np.zeros(len(gain), bool)
     active[cols[rank < SEED_PER_ROW]] = True
     return active
-
-
-def _lp(gain, matrix, bound):
-    res = linprog(-gain, A_ub=matrix, b_ub=bound, bounds=(0, 1), method="highs-ds")
-    if res.status != 0:
-        raise RuntimeError(f"LP relaxation failed: {res.message}")
-    return res.x, np.maximum(-res.ineqlin.marginals, 0.0)
 
 
 def _incumbent(gain, matrix, bound, x_lp):
