@@ -36,7 +36,7 @@ def solve_whole_milp(problem: Problem, weights: Weights | None = None, *, time_l
     started = time.perf_counter()
     a = to_arrays(problem)
     m, s = candidate_pairs(a)
-    score = score_parts(a, m, s, weights or Weights()).sum(axis=0)
+    score = score_parts(a, m, s, weights or problem.weights or Weights()).sum(axis=0)
     keep = (a.capacity[m] > 0) & (a.needed[s] > 0)
     m, s, score = m[keep], s[keep], score[keep]
     if len(m) == 0:

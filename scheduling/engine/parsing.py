@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import math
 
-from .spec import FORMATS, GRADE_BANDS, MentorSpec, Problem, ProblemError, SessionSpec
+from .spec import FORMATS, GRADE_BANDS, MAX_WEIGHT, PARTS, MentorSpec, Problem, ProblemError, SessionSpec, Weights
 
 _MISSING = object()
 
@@ -32,7 +32,22 @@ def parse_problem(data: dict) -> Problem:
     session_ids = _unique_ids(sessions, "sessions")
     excluded = _parse_pairs(data, "excluded", mentor_ids, session_ids)
     continuity = _parse_pairs(data, "continuity", mentor_ids, session_ids)
-    return Problem(mentors, sessions, excluded, continuity)
+    return Problem(mentors, sessions, excluded, continuity, _parse_weights(data))
+
+
+def _parse_weights(data) -> Weights | None:
+    """The optional ``weights`` object: any of the score parts, each a number from 0 to MAX_WEIGHT."""
+    value = data.get("weights")
+    if value is None:
+        return None
+    _require_object(value, "weights")
+    for name in value:
+        if name not in PARTS:
+            raise ProblemError(f"weights.{name}", f"unknown score part (expected one of {', '.join(PARTS)})")
+    for name, weight in value.items():
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= MAX_WEIGHT:
+            raise ProblemError(f"weights.{name}", f"expected a number from 0 to {MAX_WEIGHT:g}, got {weight!r}")
+    return Weights(**{name: float(weight) for name, weight in value.items()})
 
 
 def _parse_list(data, key, parse_item, required=True):

@@ -5,39 +5,13 @@ parts add up to the score exactly and the optimiser compares integers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
 import numpy as np
 
 from .arrays import IN_PERSON, ProblemArrays
 from .rules import pair_distance_km, skill_matches
+from .spec import PARTS, Weights
 
 SCALE = 10_000
-PARTS = ("skills", "distance", "fairness", "language", "continuity")
-
-
-@dataclass(frozen=True)
-class Weights:
-    """How much each part of a pair's score weighs (non-negative).
-
-    skills: share of the session's asked skills the mentor has.
-    distance: share of the mentor's travel radius left unused (in person only).
-    fairness: 1 / (1 + recent load), so quieter mentors come first.
-    language: the session asks for a language (which the mentor speaks).
-    continuity: the mentor has worked with this teacher before.
-    """
-
-    skills: float = 0.4
-    distance: float = 0.2
-    fairness: float = 0.2
-    language: float = 0.05
-    continuity: float = 0.15
-
-    def __post_init__(self):
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if not (isinstance(value, int | float) and 0 <= value < 1e6):
-                raise ValueError(f"weight {f.name} must be a number in [0, 1e6), got {value!r}")
 
 
 def score_parts(a: ProblemArrays, m, s, weights: Weights) -> np.ndarray:

@@ -18,6 +18,7 @@ def solve(problem: Problem, weights: Weights | None = None, *, with_candidates: 
     """The optimal assignment: the most seats any feasible assignment fills,
     then the highest total score among those. Never breaks constraints 1-11
     nor an ``excluded`` pair. Every short session is listed with a reason.
+    Scores use ``weights``, else the problem's own, else the defaults.
     """
     started = time.perf_counter()
     a, m, s, parts = _candidates(problem, weights)
@@ -56,7 +57,7 @@ def score_pair(mentor: MentorSpec, session: SessionSpec, weights: Weights | None
 def _candidates(problem, weights):
     a = to_arrays(problem)
     m, s = candidate_pairs(a)
-    return a, m, s, score_parts(a, m, s, weights or Weights())
+    return a, m, s, score_parts(a, m, s, weights or problem.weights or Weights())
 
 
 def _greedy(a: ProblemArrays, m, s) -> np.ndarray:

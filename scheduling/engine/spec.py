@@ -6,12 +6,16 @@ intervals are half-open ``[start, end)``.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 GRADE_BANDS = ("K-2", "3-5", "6-8", "9-12")
 FORMATS = ("in_person", "virtual")
 
 Interval = tuple[datetime.datetime, datetime.datetime]
+PARTS = ("skills", "distance", "fairness", "language", "continuity")
+# A pair scores at most 5 x MAX_WEIGHT x 10,000 units; keeping weights this small keeps
+# seat-weighted objectives of the largest runs exact in 64-bit floats (below 2**53).
+MAX_WEIGHT = 10.0
 
 
 class ProblemError(Exception):
@@ -57,14 +61,44 @@ class SessionSpec:
 
 
 @dataclass(frozen=True)
+class Weights:
+    """How much each part of a pair's score weighs (non-negative).
+
+    skills: share of the session's asked skills the mentor has.
+    distance: share of the mentor's travel radius left unused (in person only).
+    fairness: 1 / (1 + recent load), so quieter mentors come first.
+    language: the session asks for a language (which the mentor speaks).
+    continuity: the mentor has worked with this teacher before.
+    """
+
+    skills: float = 0.4
+    distance: float = 0.2
+    fairness: float = 0.2
+    language: float = 0.05
+    continuity: float = 0.15
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_WEIGHT:
+                raise ValueError(f"weight {f.name} must be a number from 0 to {MAX_WEIGHT:g}, got {value!r}")
+
+    def as_dict(self) -> dict[str, float]:
+        """The weights by part name, as a run records them."""
+        return {name: getattr(self, name) for name in PARTS}
+
+
+@dataclass(frozen=True)
 class Problem:
     """Mentors, sessions and the pairs a run must avoid or should favour.
 
     ``excluded`` holds (mentor_id, session_id) pairs that must never be
-    assigned; ``continuity`` holds pairs that earn the continuity bonus.
+    assigned; ``continuity`` holds pairs that earn the continuity bonus;
+    ``weights``, when set, are the score weights of the run (its alliance's).
     """
 
     mentors: tuple[MentorSpec, ...]
     sessions: tuple[SessionSpec, ...]
     excluded: frozenset[tuple[str, str]] = frozenset()
     continuity: frozenset[tuple[str, str]] = frozenset()
+    weights: Weights | None = None

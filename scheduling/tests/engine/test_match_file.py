@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
-from .factories import mentor_json, problem_json, session_json
+from .factories import km_north, mentor_json, problem_json, session_json
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -106,3 +106,16 @@ def test_the_command_line_writes_the_result_file(tmp_path):
     done = run(path, "-o", out)
     assert done.returncode == 0, done.stderr
     assert json.loads(out.read_text())["stats"]["seats_filled"] == 1
+
+
+def test_the_file_s_weights_decide_the_scores(tmp_path, no_database):
+    near = mentor_json("m-near", location=list(km_north(4.5)), load=5)
+    quiet = mentor_json("m-quiet", location=list(km_north(-10)), load=0)
+    chosen = {}
+    runs = {"distance": {"distance": 1, "fairness": 0}, "fairness": {"distance": 0, "fairness": 1}}
+    for name, weights in runs.items():
+        path = write(tmp_path, problem_json([near, quiet], [session_json()], weights=weights), f"{name}.json")
+        out = tmp_path / f"{name}-result.json"
+        call_command("match_file", str(path), "-o", str(out))
+        chosen[name] = json.loads(out.read_text())["assignments"][0]["mentor"]
+    assert chosen == {"distance": "m-near", "fairness": "m-quiet"}

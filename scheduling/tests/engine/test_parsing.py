@@ -114,3 +114,21 @@ def test_it_refuses_a_malformed_value_naming_the_field(data, field, words):
     assert str(error).startswith(f"{field}: ")
     assert words in str(error)
     assert "\n" not in str(error)
+
+
+def test_it_reads_optional_weights_and_leaves_the_rest_at_their_defaults():
+    p = parse_problem(problem_json(weights={"distance": 1, "fairness": 0.5}))
+    assert (p.weights.distance, p.weights.fairness, p.weights.skills) == (1.0, 0.5, 0.4)
+    assert parse_problem(problem_json()).weights is None
+
+
+@pytest.mark.parametrize(("weights", "field"), [
+    ({"distanse": 1}, "weights.distanse"),
+    ({"skills": -0.1}, "weights.skills"),
+    ({"skills": 11}, "weights.skills"),
+    ({"language": "high"}, "weights.language"),
+    ({"continuity": True}, "weights.continuity"),
+    ([0.4], "weights"),
+])
+def test_it_refuses_bad_weights_naming_the_part(weights, field):
+    assert error_of(problem_json(weights=weights)).field == field

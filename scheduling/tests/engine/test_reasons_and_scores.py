@@ -101,3 +101,17 @@ def test_seats_come_before_score():
 def test_negative_weights_are_refused():
     with pytest.raises(ValueError, match="distance"):
         Weights(distance=-1)
+
+
+def test_weights_above_the_limit_or_not_numbers_are_refused():
+    for bad in (10.5, float("nan"), True, "0.4"):
+        with pytest.raises(ValueError, match="skills"):
+            Weights(skills=bad)
+
+
+def test_a_problem_carries_its_own_weights_and_an_explicit_argument_overrides_them():
+    near = mentor("m-near", location=km_north(4.5), load=5)
+    quiet = mentor("m-quiet", location=km_north(-10), load=0)
+    p = problem([near, quiet], [session()], weights=Weights(distance=1.0, fairness=0.0))
+    assert solve(p).assignments[0].mentor == "m-near"
+    assert solve(p, Weights(distance=0.0, fairness=1.0)).assignments[0].mentor == "m-quiet"
