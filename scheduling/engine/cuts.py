@@ -27,7 +27,7 @@ def odd_cycle_cuts(rows: sparse.csr_matrix, bound: np.ndarray, x: np.ndarray):
     if len(fractional) < 3:
         return sparse.csr_matrix((0, rows.shape[1])), np.zeros(0)
     found = [_cut(rows, bound, x, cycle) for cycle in _odd_cycles(_ring_edges(rows, bound, x, fractional))]
-    found = [cut for cut in found if cut is not None]
+    found = list({tuple(cut[0].tolist()): cut for cut in found if cut is not None}.values())
     if not found:
         return sparse.csr_matrix((0, rows.shape[1])), np.zeros(0)
     row = np.concatenate([np.full(len(cols), i) for i, (cols, _, _) in enumerate(found)])

@@ -80,7 +80,31 @@ def _group_rows(owner, limit):
 
 
 def _clique_rows(a: ProblemArrays, m, s):
-    """Rows ``sum <= 1`` over each mentor's candidate sessions sharing a moment."""
+    """Rows ``sum <= 1`` over each mentor's candidate sessions sharing a moment.
+
+    Per mentor the candidate intervals are swept by start. The intervals
+    active at a start form a maximal clique exactly when some interval ends
+    before the next one starts; its members are the earlier intervals of the
+    same overlapping run that are still going.
+    """
+    var, start, end = _mentor_intervals(a, m, s)
+    if len(var) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    run_lo = _run_starts(start, end)
+    following = np.append(start[1:], np.iinfo(np.int64).max)
+    ends = np.sort(end)
+    point = np.flatnonzero(np.searchsorted(ends, following, "right") > np.searchsorted(ends, start, "right"))
+    clique, j = _expand(point - run_lo[point] + 1, run_lo[point])
+    going = end[j] > start[point[clique]]
+    row, member = _distinct_members(clique[going], var[j[going]], len(point))
+    return row, member, np.ones(row.max() + 1 if len(row) else 0)
+
+
+def _mentor_intervals(a, m, s):
+    """(pair, start key, end key) of every interval of a capacity >= 2 mentor's pairs, sorted by start.
+
+    Keys are ``mentor * n_times + time rank``, so one sort orders every mentor's calendar at once.
+    """
     # A mentor with capacity 1 is already held to one session by its capacity row.
     multi = np.flatnonzero(a.capacity[m] >= 2)
     pair, iv = _expand(a.interval_ptr[s[multi] + 1] - a.interval_ptr[s[multi]], a.interval_ptr[s[multi]])
@@ -88,42 +112,55 @@ def _clique_rows(a: ProblemArrays, m, s):
     start = mentor * a.n_times + a.iv_start[iv]
     end = mentor * a.n_times + a.iv_end[iv]
     order = np.argsort(start, kind="stable")
-    var, start, end = var[order], start[order], end[order]
-    reach = np.maximum.accumulate(end) if len(end) else end
+    return var[order], start[order], end[order]
+
+
+def _run_starts(start, end):
+    """Per interval, the index of the first interval of its run (a maximal chain of overlaps)."""
+    reach = np.maximum.accumulate(end)
     fresh = np.ones(len(start), bool)
     fresh[1:] = start[1:] >= reach[:-1]
-    run_id = np.cumsum(fresh) - 1
-    size = np.bincount(run_id)[run_id]
-    # Runs of two intervals (the common case) are a clique of two, unless both belong to one pair.
-    two = np.flatnonzero((size == 2) & fresh)
-    two = two[var[two] != var[two + 1]]
-    pairs = np.unique(np.sort(np.column_stack([var[two], var[two + 1]]), axis=1), axis=0)
-    cliques = set()
-    for lo in np.flatnonzero(fresh & (size > 2)).tolist():
-        hi = lo + int(size[lo])
-        cliques.update(_run_cliques(var[lo:hi], start[lo:hi], end[lo:hi]))
-    cliques -= {frozenset(p) for p in pairs.tolist()}
-    members = [np.fromiter(c, np.int64) for c in cliques]
-    n_pairs = len(pairs)
-    rows = [np.repeat(np.arange(n_pairs), 2)] + [np.full(len(c), n_pairs + i) for i, c in enumerate(members)]
-    var_out = [pairs.ravel()] + members
-    return np.concatenate(rows), np.concatenate(var_out), np.ones(n_pairs + len(members))
+    return np.flatnonzero(fresh)[np.cumsum(fresh) - 1]
 
 
-def _run_cliques(var, start, end):
-    """Maximal sets of distinct variables active together, by a sweep over sorted starts."""
-    active: list[tuple[int, int]] = []
-    found = []
-    var, start, end = var.tolist(), start.tolist(), end.tolist()
-    for i, (v, t) in enumerate(zip(var, start, strict=True)):
-        active = [(e, w) for e, w in active if e > t]
-        active.append((end[i], v))
-        next_start = start[i + 1] if i + 1 < len(start) else None
-        if next_start is None or any(e <= next_start for e, _ in active):
-            members = frozenset(w for _, w in active)
-            if len(members) > 1:
-                found.append(members)
-    return found
+def _distinct_members(clique, var, n_cliques):
+    """(row, var) of the cliques of two or more distinct variables, each set of variables once."""
+    span = int(var.max()) + 1
+    key = np.unique(clique * span + var)
+    clique, var = key // span, key % span
+    size = np.bincount(clique, minlength=n_cliques)
+    kept = size[clique] >= 2
+    clique, var = clique[kept], var[kept]
+    _, row = np.unique(clique, return_inverse=True)
+    # A weekly series overlapping another every week gives the same clique each week.
+    first = _first_of_equal_groups(row.ravel(), var)
+    keep = first[row] == row
+    _, row = np.unique(row[keep], return_inverse=True)
+    return row.ravel(), var[keep]
+
+
+def _first_of_equal_groups(group, value):
+    """Per group (consecutive, values sorted within), the first group holding exactly the same values."""
+    n = int(group[-1]) + 1 if len(group) else 0
+    starts = np.searchsorted(group, np.arange(n))
+    size = np.diff(np.append(starts, len(group)))
+    # Two order-free hashes per group (sums of random codes, wrapping), then an exact check.
+    codes = np.random.default_rng(0).integers(1, 2**62, (2, int(value.max()) + 1))
+    h1, h2 = np.add.reduceat(codes[0][value], starts), np.add.reduceat(codes[1][value], starts)
+    order = np.lexsort((np.arange(n), h2, h1, size))
+    same = np.zeros(n, bool)
+    same[1:] = (size[order][1:] == size[order][:-1]) & (h1[order][1:] == h1[order][:-1]) & (
+        h2[order][1:] == h2[order][:-1])
+    leader = order[np.maximum.accumulate(np.where(same, 0, np.arange(n)))]
+    first = np.arange(n)
+    first[order] = leader
+    # Equal hashes are checked member by member; a collision keeps both groups.
+    g, k = _expand(size, starts)
+    offset = k - starts[g]
+    equal = value[k] == value[starts[first[g]] + offset]
+    clash = np.bincount(g[~equal], minlength=n) > 0
+    first[clash] = np.arange(n)[clash]
+    return first
 
 
 def _front_runners(s, score, needed, spare=2):
