@@ -125,12 +125,16 @@ def _run_starts(start, end):
 
 def _distinct_members(clique, var, n_cliques):
     """(row, var) of the cliques of two or more distinct variables, each set of variables once."""
+    if len(var) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     span = int(var.max()) + 1
     key = np.unique(clique * span + var)
     clique, var = key // span, key % span
     size = np.bincount(clique, minlength=n_cliques)
     kept = size[clique] >= 2
     clique, var = clique[kept], var[kept]
+    if len(var) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     _, row = np.unique(clique, return_inverse=True)
     # A weekly series overlapping another every week gives the same clique each week.
     first = _first_of_equal_groups(row.ravel(), var)
