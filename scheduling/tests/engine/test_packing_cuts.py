@@ -16,6 +16,8 @@ from scheduling.engine.optimize import _clique_rows
 from scheduling.engine.packing import solve_packing
 from scheduling.engine.synthetic import random_problem
 
+from . import reference
+
 
 def packing(rows, n):
     r = [k for k, members in enumerate(rows) for _ in members]
@@ -113,3 +115,25 @@ def test_clique_rows_forbid_exactly_the_overlapping_pairs(seed):
     expected = brute_force_overlaps(a, m, s)
     assert expected, "the problem was expected to have overlapping candidates"
     assert together == expected
+
+
+@pytest.mark.parametrize("centre", [(42.36, -71.06), (64.84, -147.72), (-33.87, 151.21), (0.0, 179.9)],
+                         ids=["boston", "fairbanks", "sydney", "antimeridian"])
+def test_the_spatial_grid_never_misses_a_pair_within_travel_range(centre, monkeypatch):
+    import scheduling.engine.synthetic as synthetic
+
+    monkeypatch.setattr(synthetic, "CENTRE", centre)
+    data = random_problem(150, 60, seed=7, radius_km=60)
+    for i, m_json in enumerate(data["mentors"]):
+        m_json["formats"], m_json["travel_km"] = ["in_person"], [2, 5, 12, 40, 90][i % 5]
+    for s_json in data["sessions"]:
+        s_json["format"], s_json["location"] = "in_person", s_json["location"] or list(centre)
+    for item in data["mentors"] + data["sessions"]:
+        if item["location"]:
+            item["location"][1] = (item["location"][1] + 180) % 360 - 180  # wrap across the antimeridian
+    p = parse_problem(json.loads(json.dumps(data)))
+    a = to_arrays(p)
+    m, s = candidate_pairs(a)
+    expected = reference.feasible_pairs(p)
+    assert expected, "the problem was expected to have in-person pairs"
+    assert sorted(zip(m.tolist(), s.tolist(), strict=True)) == sorted(expected)
