@@ -100,7 +100,7 @@ class MatchingRunViewSet(viewsets.ViewSet):
         runs = MatchingRun.objects.filter(alliance=request.user.coordinator.alliance).order_by("-started_at")[:20]
         return Response([
             {"id": r.pk, "window_start": r.window_start, "window_end": r.window_end, "finished_at": r.finished_at,
-             "stats": r.stats, "unfilled": r.unfilled}
+             "stats": r.stats, "unfilled": r.unfilled, "weights": r.weights}
             for r in runs
         ])
 

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from mentors.models import Mentor
+from schools.models import Alliance
 
 from . import engine
 from .models import Booking, Match, MatchingRun, Session
@@ -147,10 +148,12 @@ def _pairs(sessions):
 
 
 def build_problem(*, alliance_id, window_start, window_end, session_ids=None):
-    """The engine's input for one alliance: open sessions in the window (or `session_ids`) and its mentors."""
+    """The engine's input for one alliance: open sessions in the window (or `session_ids`), its mentors,
+    and the score weights the alliance chose."""
+    weights = Alliance.objects.get(pk=alliance_id).matching_weights()
     sessions = _sessions_in_scope(alliance_id, window_start, window_end, session_ids)
     if not sessions:
-        return engine.Problem(mentors=(), sessions=())
+        return engine.Problem(mentors=(), sessions=(), weights=weights)
     booked = _counts_by_mentor_session([s.pk for s in sessions])
     specs = [_session_spec(s, booked.get(s.pk, 0)) for s in sessions]
     specs = [s for s in specs if s.mentors_needed > 0]
@@ -159,7 +162,7 @@ def build_problem(*, alliance_id, window_start, window_end, session_ids=None):
     excluded, continuity = _pairs(sessions)
     return engine.Problem(
         mentors=tuple(_mentor_specs(alliance_id, start, end)), sessions=tuple(specs),
-        excluded=excluded, continuity=continuity,
+        excluded=excluded, continuity=continuity, weights=weights,
     )
 
 
@@ -189,7 +192,10 @@ def write_proposals(problem, result):
 
 
 def run_matching(*, alliance_id, window_start, window_end, session_ids=None, weights=None):
-    """Propose mentors for the alliance's open sessions; one run per alliance at a time, idempotent."""
+    """Propose mentors for the alliance's open sessions; one run per alliance at a time, idempotent.
+
+    Scores use `weights` when given, else the alliance's own; the run records which.
+    """
     from .services import refresh_request_status
 
     with transaction.atomic():
@@ -197,6 +203,7 @@ def run_matching(*, alliance_id, window_start, window_end, session_ids=None, wei
         problem = build_problem(
             alliance_id=alliance_id, window_start=window_start, window_end=window_end, session_ids=session_ids
         )
+        weights = weights or problem.weights
         result = engine.solve(problem, weights)
         write_proposals(problem, result)
         request_ids = set(
@@ -206,6 +213,6 @@ def run_matching(*, alliance_id, window_start, window_end, session_ids=None, wei
             refresh_request_status(request_id)
         return MatchingRun.objects.create(
             alliance_id=alliance_id, window_start=window_start, window_end=window_end,
-            finished_at=timezone.now(), stats=result.stats,
+            finished_at=timezone.now(), stats=result.stats, weights=weights.as_dict(),
             unfilled=[{"session": pk_of(u.session), "missing": u.missing, "why": u.why} for u in result.unfilled],
         )

@@ -160,6 +160,8 @@ class MatchingRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     stats = models.JSONField(default=dict, blank=True)
     unfilled = models.JSONField(default=list, blank=True)
+    # The score weights the run used, by part name, so it can be replayed (the `weights` of a problem file).
+    weights = models.JSONField(default=dict, blank=True)
 
     def __str__(self):
         return f"{self.alliance} {self.window_start:%Y-%m-%d}..{self.window_end:%Y-%m-%d}"

@@ -1,4 +1,6 @@
-"""Teacher-side writes: a request and the session it books, in one transaction."""
+"""Writes on the schools side: teachers' requests and the sessions they book, teachers joining, and an
+alliance's matching weights; each in one transaction."""
+import math
 from datetime import timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -9,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from scheduling.engine.spec import MAX_WEIGHT
 from scheduling.models import Match, Session, SessionInterval
 
-from .models import MentorRequest, School, Teacher
+from .models import DEFAULT_WEIGHTS, Alliance, MentorRequest, School, Teacher
 
 
 class RequestRefused(Exception):
@@ -311,3 +314,39 @@ def sign_up_teacher(*, email, password, first_name, last_name, school, phone="")
     teacher = Teacher.objects.create(user=user, school=school, phone=phone)
     accounts.send_verification_email(user)
     return teacher
+
+
+# --- matching weights ------------------------------------------------------------
+
+def check_matching_weights(weights):
+    """Each weight a finite number from 0 to MAX_WEIGHT, and not all zero; raises ValidationError naming the field."""
+    errors = {
+        part: f"Give a number from 0 to {MAX_WEIGHT:g}."
+        for part, value in weights.items()
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+        or not 0 <= value <= MAX_WEIGHT
+    }
+    if errors:
+        raise ValidationError(errors)
+    if not any(weights.values()):
+        raise ValidationError("Give at least one weight above zero: with all of them at zero every volunteer "
+                              "would score the same.", code="all_zero")
+
+
+@transaction.atomic
+def set_matching_weights(*, alliance, by, skills, distance, fairness, language, continuity):
+    """The score weights every later matching run of `alliance` uses; records who changed them and when."""
+    weights = {"skills": skills, "distance": distance, "fairness": fairness, "language": language,
+               "continuity": continuity}
+    check_matching_weights(weights)
+    Alliance.objects.filter(pk=alliance.pk).update(
+        **{f"weight_{part}": float(value) for part, value in weights.items()},
+        weights_changed_at=timezone.now(), weights_changed_by=by,
+    )
+    alliance.refresh_from_db()
+    return alliance
+
+
+def reset_matching_weights(*, alliance, by):
+    """Back to the engine's default weights (recorded as a change like any other)."""
+    return set_matching_weights(alliance=alliance, by=by, **DEFAULT_WEIGHTS.as_dict())

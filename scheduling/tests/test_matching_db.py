@@ -191,3 +191,60 @@ def test_weekly_windows_follow_daylight_saving_time():
     assert summer[0][0] == datetime(2027, 7, 6, 19, 30, tzinfo=UTC)
     assert winter[0][0] == datetime(2027, 1, 5, 20, 30, tzinfo=UTC)
     assert timedelta(hours=1) == summer[0][1] - summer[0][0]
+
+
+def near_and_far(teacher):
+    """One class asking two skills; a mentor at the school with one of them, one 18 km away with both.
+
+    Under the default weights the skills win (the far mentor); weigh distance heavily and the near one wins.
+    """
+    make_request(teacher, skills=("robotics", "biology"))
+    alliance, school = teacher.school.alliance, teacher.school
+    near = MentorFactory(company__alliance=alliance, skills=["robotics"], travel_km=25)
+    far = MentorFactory(company__alliance=alliance, skills=["robotics", "biology"], travel_km=25,
+                        latitude=school.latitude + 18 / 111.19, longitude=school.longitude)
+    return near, far
+
+
+@pytest.mark.django_db
+def test_a_coordinator_sets_weights_and_the_next_run_scores_with_them(teacher):
+    from schools.services import set_matching_weights
+
+    near, far = near_and_far(teacher)
+    before = run(teacher)
+    assert Match.objects.get(status="proposed").mentor == far
+    assert before.weights == {"skills": 0.4, "distance": 0.2, "fairness": 0.2, "language": 0.05, "continuity": 0.15}
+    coordinator = CoordinatorFactory(alliance=teacher.school.alliance)
+    set_matching_weights(alliance=teacher.school.alliance, by=coordinator.user, skills=0.4, distance=2,
+                         fairness=0.2, language=0.05, continuity=0.15)
+    after = run(teacher)
+    match = Match.objects.get(status="proposed")
+    assert match.mentor == near
+    assert match.reasons["distance"] == pytest.approx(2.0)
+    assert after.weights == {"skills": 0.4, "distance": 2.0, "fairness": 0.2, "language": 0.05, "continuity": 0.15}
+
+
+@pytest.mark.django_db
+def test_the_matching_task_and_the_swap_candidates_score_with_the_alliances_weights(teacher):
+    from scheduling import selectors, tasks
+    from schools.services import set_matching_weights
+
+    near, far = near_and_far(teacher)
+    alliance = teacher.school.alliance
+    set_matching_weights(alliance=alliance, by=None, skills=0.4, distance=2, fairness=0.2, language=0.05,
+                         continuity=0.15)
+    tasks.run_matching(alliance.pk, WINDOW["window_start"].isoformat(), WINDOW["window_end"].isoformat())
+    match = Match.objects.get(status="proposed")
+    assert match.mentor == near
+    assert alliance.matching_runs.get().weights["distance"] == 2.0
+    assert [mentor for mentor, _, _ in selectors.ranked_candidates(match.session)] == [near, far]
+
+
+@pytest.mark.django_db
+def test_weights_passed_to_a_run_override_the_alliances_and_are_recorded(teacher):
+    from scheduling.engine import Weights
+
+    near, _ = near_and_far(teacher)
+    recorded = run(teacher, weights=Weights(distance=2.0)).weights
+    assert Match.objects.get(status="proposed").mentor == near
+    assert recorded["distance"] == 2.0
