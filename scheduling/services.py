@@ -236,6 +236,14 @@ def queue_task(task, *args):
         return False
 
 
+def queue_alliance_matching(*, alliance_id):
+    """Queue the alliance's weekly runs over the planning horizon now, as the hourly plan would;
+    False if the broker would not take them (the hourly plan still catches up)."""
+    from .tasks import horizon_weeks, run_matching
+
+    return all(queue_task(run_matching, alliance_id, start, end) for start, end in horizon_weeks())
+
+
 def refresh_request_status(request_id):
     """Derive the request's status from its sessions' matches."""
     request = MentorRequest.objects.select_for_update().get(pk=request_id)

@@ -38,16 +38,22 @@ def backfill_session(session_id):
     return run.stats
 
 
+def horizon_weeks(weeks=HORIZON_WEEKS):
+    """(start, end) ISO datetimes of this week, from Monday 00:00 UTC, and of each of the `weeks - 1` after it."""
+    start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    start -= timedelta(days=start.weekday())
+    return [((start + timedelta(weeks=w)).isoformat(), (start + timedelta(weeks=w + 1)).isoformat())
+            for w in range(weeks)]
+
+
 @shared_task(name="scheduling.plan_matching")
 def plan_matching(weeks=HORIZON_WEEKS):
     """Fan out: one run_matching task per alliance and week, so more workers finish sooner."""
-    start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    start -= timedelta(days=start.weekday())
+    windows = horizon_weeks(weeks)
     queued = 0
     for alliance_id in Alliance.objects.values_list("pk", flat=True):
-        for week in range(weeks):
-            week_start = start + timedelta(weeks=week)
-            run_matching.delay(alliance_id, week_start.isoformat(), (week_start + timedelta(weeks=1)).isoformat())
+        for window_start, window_end in windows:
+            run_matching.delay(alliance_id, window_start, window_end)
             queued += 1
     return queued
 

@@ -6,6 +6,7 @@ app_name = "scheduling"
 urlpatterns = [
     path("coordinator/review/", views.review_queue, name="review-queue"),
     path("coordinator/review/approve/", views.bulk_approve, name="bulk-approve"),
+    path("coordinator/matching/run/", views.run_matching, name="run-matching"),
     path("coordinator/matches/<int:match_id>/approve/", views.approve, name="approve"),
     path("coordinator/matches/<int:match_id>/reject/", views.reject, name="reject"),
     path("coordinator/matches/<int:match_id>/candidates/", views.candidates, name="candidates"),

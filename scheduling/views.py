@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from config.api import coordinator_of, mentor_of, teacher_of
 from schools.models import School
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .models import Match
 
 COMPLETION_SALT = "mentorbridge.completion"
@@ -111,6 +112,21 @@ def bulk_approve(request, coordinator):
         messages.success(request, f"Approved {approved} match(es).")
     for line in refused:
         messages.error(request, line)
+    return redirect("scheduling:review-queue")
+
+
+@require_POST
+@coordinator_required
+def run_matching(request, coordinator):
+    """Match the alliance's coming weeks now rather than at the next hourly plan (e.g. after new weights)."""
+    if services.queue_alliance_matching(alliance_id=coordinator.alliance_id):
+        messages.success(request, f"Matching is queued for the next {tasks.HORIZON_WEEKS} weeks; new proposals "
+                                  "appear under Review matches within a few minutes.")
+    else:
+        messages.error(request, "The task queue is unavailable; try again in a minute.")
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
     return redirect("scheduling:review-queue")
 
 

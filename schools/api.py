@@ -14,10 +14,11 @@ from mentors.services import SIGNUP_SENT_MESSAGE
 from scheduling.services import cancel_request
 
 from . import services
-from .models import MentorRequest, Teacher
+from .models import DEFAULT_WEIGHTS, MentorRequest, Teacher
 from .serializers import (
     AcceptInviteSerializer,
     CoordinatorTeacherSerializer,
+    MatchingWeightsSerializer,
     MentorRequestSerializer,
     RequestDetailsSerializer,
     RescheduleSerializer,
@@ -166,3 +167,32 @@ class VerifyTeacher(APIView):
     def post(self, request, pk):
         teacher = get_object_or_404(alliance_teachers(request), pk=pk)
         return Response(CoordinatorTeacherSerializer(services.verify_teacher(teacher=teacher, actor=request.user)).data)
+
+
+def _weights_body(alliance):
+    by = alliance.weights_changed_by
+    return MatchingWeightsSerializer({
+        **alliance.matching_weights().as_dict(),
+        "changed_at": alliance.weights_changed_at,
+        "changed_by": (by.get_full_name() or by.username) if by else None,
+        "defaults": DEFAULT_WEIGHTS.as_dict(),
+    }).data
+
+
+class AllianceMatchingWeights(APIView):
+    """The score weights of the coordinator's own alliance: every later matching run scores with them."""
+
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(responses=MatchingWeightsSerializer)
+    def get(self, request):
+        return Response(_weights_body(coordinator_of(request.user).alliance))
+
+    @extend_schema(request=MatchingWeightsSerializer, responses=MatchingWeightsSerializer)
+    def patch(self, request):
+        alliance = coordinator_of(request.user).alliance
+        body = MatchingWeightsSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        weights = alliance.matching_weights().as_dict() | body.validated_data
+        alliance = services.set_matching_weights(alliance=alliance, by=request.user, **weights)
+        return Response(_weights_body(alliance))

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from mentors.forms import SignupFields
 from mentors.models import Skill
 from mentors.validation import LANGUAGE_CHOICES, phone_e164
+from scheduling.engine.spec import MAX_WEIGHT
 
 from . import services
-from .models import GradeBand, MentorRequest, School
+from .models import DEFAULT_WEIGHTS, Alliance, GradeBand, MentorRequest, School
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})
@@ -218,3 +219,22 @@ class CancelRequestForm(forms.Form):
     reason = forms.CharField(max_length=500, label="Why are you cancelling?",
                              help_text="Booked mentors see this with the cancellation.",
                              widget=forms.TextInput())
+
+
+def _weight_field(part):
+    # Range and "not all zero" are checked by services.set_matching_weights, shared with the API.
+    return forms.FloatField(
+        label=part.capitalize(),
+        help_text=f"{Alliance.weight_meaning(part)} Default {getattr(DEFAULT_WEIGHTS, part):g}.",
+        widget=forms.NumberInput(attrs={"min": 0, "max": f"{MAX_WEIGHT:g}", "step": "any", "inputmode": "decimal"}),
+    )
+
+
+class MatchingWeightsForm(forms.Form):
+    """How much each part of a volunteer's fit counts when the engine picks between volunteers."""
+
+    skills = _weight_field("skills")
+    distance = _weight_field("distance")
+    fairness = _weight_field("fairness")
+    language = _weight_field("language")
+    continuity = _weight_field("continuity")

@@ -5,10 +5,11 @@ from rest_framework import serializers
 from mentors.models import Skill
 from mentors.serializers import SignupSerializer
 from mentors.validation import phone_e164
+from scheduling.engine.spec import MAX_WEIGHT, PARTS
 from scheduling.models import Session
 
 from . import services
-from .models import MentorRequest, School, Teacher
+from .models import Alliance, MentorRequest, School, Teacher
 
 MAX_INTERVALS = 12
 MAX_OPTIONS = 3
@@ -184,3 +185,31 @@ class CoordinatorTeacherSerializer(serializers.ModelSerializer):
         model = Teacher
         fields = ["id", "name", "email", "school", "email_verified_at", "verified_at"]
         read_only_fields = fields
+
+
+def _weight(part):
+    # Range and "not all zero" are checked by services.set_matching_weights, the one rule for pages and API.
+    return serializers.FloatField(help_text=f"{Alliance.weight_meaning(part)} From 0 to {MAX_WEIGHT:g}.")
+
+
+class WeightsSerializer(serializers.Serializer):
+    skills = _weight("skills")
+    distance = _weight("distance")
+    fairness = _weight("fairness")
+    language = _weight("language")
+    continuity = _weight("continuity")
+
+
+class MatchingWeightsSerializer(WeightsSerializer):
+    """An alliance's score weights (PATCH any of them), who changed them last, and the defaults to reset to."""
+
+    changed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    changed_by = serializers.CharField(read_only=True, allow_null=True)
+    defaults = WeightsSerializer(read_only=True)
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: f"Not a weight; the weights are {', '.join(PARTS)}." for name in unknown})
+        return attrs

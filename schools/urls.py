@@ -15,6 +15,8 @@ urlpatterns = [
     path("coordinator/teachers/", views.coordinator_teachers, name="coordinator-teachers"),
     path("coordinator/teachers/<int:teacher_id>/verify/", views.verify_teacher, name="verify-teacher"),
     path("coordinator/teachers/invite/", views.invite_teacher, name="invite-teacher"),
+    path("coordinator/matching-weights/", views.matching_weights, name="matching-weights"),
+    path("coordinator/matching-weights/reset/", views.reset_matching_weights, name="reset-matching-weights"),
 ]
 
 api_patterns = [
@@ -23,4 +25,5 @@ api_patterns = [
     path("coordinator/teacher-invites/", api.CreateTeacherInvite.as_view(), name="api-teacher-invite"),
     path("coordinator/teachers/", api.CoordinatorTeachers.as_view(), name="api-coordinator-teachers"),
     path("coordinator/teachers/<int:pk>/verify/", api.VerifyTeacher.as_view(), name="api-verify-teacher"),
+    path("alliance/matching-weights/", api.AllianceMatchingWeights.as_view(), name="api-matching-weights"),
 ]

@@ -221,3 +221,27 @@ def invite_teacher(request):
         link = services.invite_teacher(actor=request.user, **form.cleaned_data)
         messages.success(request, f"Invitation emailed to {form.cleaned_data['email']}.")
     return render(request, "schools/invite_teacher.html", {"form": form, "link": link})
+
+
+@role_required("coordinator")
+def matching_weights(request):
+    """The alliance's score weights: what the engine favours when several volunteers could take a seat."""
+    alliance = request.user.coordinator.alliance
+    form = forms.MatchingWeightsForm(request.POST or None, initial=alliance.matching_weights().as_dict())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_matching_weights(alliance=alliance, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Saved. The next matching run scores volunteers with these weights.")
+            return redirect("matching-weights")
+    return render(request, "schools/matching_weights.html", {"alliance": alliance, "form": form})
+
+
+@require_POST
+@role_required("coordinator")
+def reset_matching_weights(request):
+    services.reset_matching_weights(alliance=request.user.coordinator.alliance, by=request.user)
+    messages.success(request, "Back to the default weights. The next matching run scores volunteers with them.")
+    return redirect("matching-weights")

@@ -26,7 +26,8 @@ COORDINATOR = {
     "api-background-check", "api-import-volunteers", "api-confirm-import", "api-teacher-invite",
     "api-coordinator-teachers", "api-verify-teacher", "coordinator-volunteers", "approve-volunteer",
     "background-check", "import-volunteers", "coordinator-home", "coordinator-teachers", "verify-teacher",
-    "invite-teacher", "inbox", "inbox-resolve", "alliance-notifications",
+    "invite-teacher", "inbox", "inbox-resolve", "alliance-notifications", "matching-weights",
+    "reset-matching-weights", "api-matching-weights", "scheduling:run-matching",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
