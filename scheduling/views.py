@@ -73,7 +73,15 @@ def _act(request, action, *, success):
         messages.success(request, success)
     except services.MatchError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or "scheduling:review-queue")
+    return _back(request)
+
+
+def _back(request):
+    """Back to the page the form came from when it is on this site, else to the review queue."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("scheduling:review-queue")
 
 
 @require_POST
@@ -124,10 +132,7 @@ def run_matching(request, coordinator):
                                   "appear under Review matches within a few minutes.")
     else:
         messages.error(request, "The task queue is unavailable; try again in a minute.")
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect("scheduling:review-queue")
+    return _back(request)
 
 
 @coordinator_required

@@ -45,6 +45,17 @@ def test_approving_from_the_queue_invites_the_mentor(client, coordinator, teache
     assert "invitation is on its way" in response.content.decode()
 
 
+@pytest.mark.parametrize(("next_url", "lands_on"), [
+    ("/coordinator/review/?school=1", "/coordinator/review/?school=1"),
+    ("https://evil.example/phish", "/coordinator/review/"),
+    ("//evil.example/phish", "/coordinator/review/"),
+])
+def test_after_an_action_it_goes_back_only_to_a_page_of_this_site(client, coordinator, teacher, next_url, lands_on):
+    match = proposal(teacher)
+    response = client.post(reverse("scheduling:approve", args=[match.pk]), {"next": next_url})
+    assert response.status_code == 302 and response["Location"] == lands_on
+
+
 def test_a_second_approval_gets_a_clear_message_not_an_error_page(client, coordinator, teacher):
     match = proposal(teacher)
     client.post(reverse("scheduling:approve", args=[match.pk]))
