@@ -124,7 +124,7 @@ def _in_fresh_process(kind, path, exact_cap, run_cap):
 
 def _header():
     return (
-        f"{'size':<14}{'mentors x sessions':>20}{'pairs':>9}{'wanted':>8} | "
+        f"{'size':<14}{'mentors x sessions':>20}{'pairs':>11}{'wanted':>8} | "
         f"{'engine seats':>12}{'score':>11}{'s':>7}{'MB':>6} | "
         f"{'greedy seats':>12}{'score':>11}{'s':>7}{'MB':>6} | "
         f"{'exact seats':>11}{'score':>11}{'s':>8}{'MB':>6} | "
@@ -141,7 +141,7 @@ def _row(name, n_mentors, n_sessions, runs):
         exact = f"{'timeout':>11}{'':>11}{'>' + format(x['seconds'], '.0f'):>8}{x['peak_mb']:>6.0f}"
         ratios = f"{'n/a':>16}{'n/a':>16}"
     return (
-        f"{name:<14}{f'{n_mentors:,} x {n_sessions:,}':>20}{e['pairs']:>9,}{e['wanted']:>8,} | "
+        f"{name:<14}{f'{n_mentors:,} x {n_sessions:,}':>20}{e['pairs']:>11,}{e['wanted']:>8,} | "
         f"{e['seats']:>12}{e['score']:>11.4f}{e['seconds']:>7.2f}{e['peak_mb']:>6.0f} | "
         f"{g['seats']:>12}{g['score']:>11.4f}{g['seconds']:>7.2f}{g['peak_mb']:>6.0f} | "
         f"{exact} | {_ratio(e['seats'], g['seats']):>15}{ratios}\n"
