@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from scheduling.engine.spec import PARTS
+from scheduling.engine import PARTS
 
 from . import services
 from .models import Alliance, Coordinator, MentorRequest, School, Teacher

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from mentors.forms import SignupFields
 from mentors.models import Skill
 from mentors.validation import LANGUAGE_CHOICES, phone_e164
-from scheduling.engine.spec import MAX_WEIGHT
+from scheduling.engine import MAX_WEIGHT
 
 from . import services
 from .models import DEFAULT_WEIGHTS, Alliance, GradeBand, MentorRequest, School
@@ -105,7 +105,7 @@ class RequestForm(forms.Form):
     series_end = forms.TimeField(required=False, widget=TIME, label="Ends at")
     series_weeks = forms.IntegerField(required=False, min_value=2, max_value=services.MAX_SERIES_WEEKS,
                                       label="Number of weeks")
-    meeting_link = forms.URLField(required=False, label="Meeting link (virtual sessions)",
+    meeting_link = forms.URLField(required=False, label="Meeting link (virtual sessions)", assume_scheme="https",
                                   help_text="In-person sessions happen at your school's address.")
 
     def __init__(self, *args, school, **kwargs):
@@ -183,7 +183,7 @@ class RequestEditForm(forms.Form):
     date = forms.DateField(widget=DATE, label="Date (first date, for a series)")
     start = forms.TimeField(widget=TIME, label="Starts at")
     end = forms.TimeField(widget=TIME, label="Ends at")
-    meeting_link = forms.URLField(required=False, label="Meeting link (virtual sessions)")
+    meeting_link = forms.URLField(required=False, label="Meeting link (virtual sessions)", assume_scheme="https")
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,8 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from scheduling.engine import FORMATS, GRADE_BANDS, Weights
-from scheduling.engine.spec import MAX_WEIGHT, PARTS
+from scheduling.engine import FORMATS, GRADE_BANDS, MAX_WEIGHT, PARTS, Weights
 
 
 class GradeBand(models.TextChoices):

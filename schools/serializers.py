@@ -5,7 +5,7 @@ from rest_framework import serializers
 from mentors.models import Skill
 from mentors.serializers import SignupSerializer
 from mentors.validation import phone_e164
-from scheduling.engine.spec import MAX_WEIGHT, PARTS
+from scheduling.engine import MAX_WEIGHT, PARTS
 from scheduling.models import Session
 
 from . import services

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from scheduling.engine.spec import MAX_WEIGHT
+from scheduling.engine import MAX_WEIGHT
 from scheduling.models import Match, Session, SessionInterval
 
 from .models import DEFAULT_WEIGHTS, Alliance, MentorRequest, School, Teacher

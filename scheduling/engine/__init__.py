@@ -7,11 +7,13 @@ from .parsing import parse_problem
 from .result import Assignment, Candidate, Result, Unfilled
 from .scoring import Weights
 from .solver import feasible, score_pair, solve, solve_greedy
-from .spec import FORMATS, GRADE_BANDS, MentorSpec, Problem, ProblemError, SessionSpec
+from .spec import FORMATS, GRADE_BANDS, MAX_WEIGHT, PARTS, MentorSpec, Problem, ProblemError, SessionSpec
 
 __all__ = [
     "FORMATS",
     "GRADE_BANDS",
+    "MAX_WEIGHT",
+    "PARTS",
     "Assignment",
     "Candidate",
     "MentorSpec",

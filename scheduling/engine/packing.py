@@ -23,6 +23,8 @@ on our bound, computed from integers with a margin of half a unit.
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -30,6 +32,8 @@ from scipy.sparse.csgraph import connected_components
 
 from .cuts import odd_cycle_cuts
 from .relaxation import PackingRelaxation
+
+logger = logging.getLogger(__name__)
 
 MARGIN = 0.5  # objective values are integers; float error stays far below this
 MILP_BATCH = 3000
@@ -108,11 +112,14 @@ def _relax_and_fix(gain, matrix, bound, component, seed):
     lp = PackingRelaxation(gain, matrix, bound)
     lp.add_columns(np.flatnonzero(_first_columns(gain, matrix, seed)))
     n_comp = component.max() + 1
-    for _ in range(MAX_CUT_ROUNDS):
+    for round_ in range(MAX_CUT_ROUNDS):
         lp.solve()
         x = _incumbent(gain, matrix, bound, lp.x)
         best = np.bincount(component, gain * x, n_comp)
         ceiling, reduced = _ceiling(lp, component, n_comp)
+        gap = float((ceiling - best).max())
+        logger.info("packing: %d of %d columns in the LP, %d cut rows after %d rounds, gap %.1f",
+                    lp.active.sum(), len(gain), len(lp.bound) - len(bound), round_, gap)
         if (ceiling + MARGIN < best + 1).all():
             return x
         cuts, cut_bounds = odd_cycle_cuts(lp.rows, lp.bound, lp.x)
@@ -137,6 +144,7 @@ def _fix_and_finish(gain, matrix, bound, component, x, best, ceiling, reduced):
     fix_zero = open_ & (reduced < 0) & (ceiling[component] + reduced + MARGIN < best[component])
     fix_one = open_ & (reduced > 0) & (ceiling[component] - reduced + MARGIN < best[component])
     free = np.flatnonzero(open_ & ~fix_zero & ~fix_one)
+    logger.info("packing: no cut closes the gap; %d variables left to the MILP after fixing", len(free))
     x = x.copy()
     x[open_] = 0.0
     x[fix_one] = 1.0
