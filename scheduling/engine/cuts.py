@@ -1,32 +1,44 @@
-"""Odd-cycle cuts: valid inequalities that cut off half-integral LP points.
+"""{0, 1/2}-cuts: valid inequalities that cut off half-integral LP points.
 
 When a mentor may take either one long session or two short ones, and the
 other people around those sessions are tied up in a ring, the LP can take
 half of everything around the ring and score a little more than any real
-assignment. Such a ring is an odd cycle of tight rows, each holding two
-fractional variables. Adding those rows (and ``x_j <= 1`` for variables
-counted an odd number of times with a value above one half), halving and
-rounding down gives a Chvatal-Gomory {0, 1/2}-cut: every 0/1 point that meets
-the rows meets it, and the LP point does not.
+assignment. Adding a set of rows (and ``x_j <= 1`` for variables counted an
+odd number of times with a value above one half), halving and rounding down
+gives a Chvatal-Gomory {0, 1/2}-cut: every 0/1 point that meets the rows
+meets it. Which sets of tight rows give a cut the LP point breaks is a
+parity question, answered exactly by elimination over GF(2); an odd ring of
+rows holding two fractional variables each is the simplest answer.
 """
 from __future__ import annotations
 
-from collections import deque
-
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 TOLERANCE = 1e-6
 MIN_VIOLATION = 0.1
-CYCLES_PER_GROUP = 3
+CUTS_PER_GROUP = 4
+MAX_GROUP_ROWS = 2000  # the parity system is dense: bound its size
 
 
-def odd_cycle_cuts(rows: sparse.csr_matrix, bound: np.ndarray, x: np.ndarray):
-    """(cuts, bounds): violated cuts ``cuts @ x <= bounds`` found from odd cycles of tight rows."""
+def zero_half_cuts(rows: sparse.csr_matrix, bound: np.ndarray, x: np.ndarray):
+    """(cuts, bounds): violated {0, 1/2}-cuts ``cuts @ x <= bounds``, found from the tight rows around x's fractions.
+
+    For a half-integral x, a set R of tight rows gives a violated cut exactly
+    when every fractional variable lies in an even number of R's rows and
+    the rows' bounds plus their variables at 1 add up to an odd number: a
+    parity system, solved over GF(2) for each group of fractional variables
+    linked by rows.
+    """
     fractional = np.flatnonzero(np.abs(x - np.rint(x)) > TOLERANCE)
-    if len(fractional) < 3:
-        return sparse.csr_matrix((0, rows.shape[1])), np.zeros(0)
-    found = [_cut(rows, bound, x, cycle) for cycle in _odd_cycles(_ring_edges(rows, bound, x, fractional))]
+    found = []
+    if len(fractional) >= 2:
+        tight = np.flatnonzero((rows @ x >= bound - TOLERANCE) & (rows[:, fractional] @ np.ones(len(fractional)) > 0))
+        parity = _parities(rows, bound, x, fractional, tight)
+        for group_rows, system, target in parity:
+            for chosen in _odd_solutions(system, target):
+                found.append(_cut(rows, bound, x, tight[group_rows[chosen]]))
     found = list({tuple(cut[0].tolist()): cut for cut in found if cut is not None}.values())
     if not found:
         return sparse.csr_matrix((0, rows.shape[1])), np.zeros(0)
@@ -37,63 +49,61 @@ def odd_cycle_cuts(rows: sparse.csr_matrix, bound: np.ndarray, x: np.ndarray):
     return cuts, np.array([rhs for _, _, rhs in found], float)
 
 
-def _ring_edges(rows, bound, x, fractional):
-    """Edges (u, v, row) between fractional variables that are the only two fractional ones in a tight row."""
-    tight = rows @ x >= bound - TOLERANCE
-    among = rows[:, fractional].tocsr()
-    two = np.flatnonzero(tight & (np.diff(among.indptr) == 2))
-    ends = fractional[among.indices[among.indptr[two][:, None] + np.arange(2)]]
-    return [(int(u), int(v), int(r)) for (u, v), r in zip(ends.tolist(), two.tolist(), strict=True)]
+def _parities(rows, bound, x, fractional, tight):
+    """Per group of linked fractional variables: (its tight rows, parity matrix variables x rows, target per row)."""
+    among = rows[tight][:, fractional].tocsc()
+    odd = (np.rint(among.toarray()).astype(np.int64) % 2 == 1).T  # fractional variable x tight row
+    at_one = (x > 1 - TOLERANCE).astype(float)
+    target = (np.rint(bound[tight] + rows[tight] @ at_one).astype(np.int64) % 2) == 1
+    link = sparse.csr_matrix(odd.astype(np.int8))
+    n_vars = len(fractional)
+    graph = sparse.bmat([[None, link], [link.T, None]]).tocsr()
+    _, label = connected_components(graph, directed=False)
+    groups = []
+    for g in np.unique(label[n_vars:]):
+        group_rows = np.flatnonzero(label[n_vars:] == g)
+        group_vars = np.flatnonzero(label[:n_vars] == g)
+        if len(group_rows) <= MAX_GROUP_ROWS:
+            groups.append((group_rows, odd[np.ix_(group_vars, group_rows)], target[group_rows]))
+    return groups
 
 
-def _odd_cycles(edges):
-    """Rows of odd cycles in the graph, found by two-colouring each connected part breadth first."""
-    adjacent: dict[int, list[tuple[int, int]]] = {}
-    for u, v, r in edges:
-        adjacent.setdefault(u, []).append((v, r))
-        adjacent.setdefault(v, []).append((u, r))
-    colour: dict[int, int] = {}
-    parent: dict[int, tuple[int | None, int | None]] = {}
-    cycles = []
-    for root in adjacent:
-        if root in colour:
+def _odd_solutions(system, target):
+    """Up to CUTS_PER_GROUP row sets r (as bool masks) with system @ r = 0 and target . r = 1, over GF(2)."""
+    m = system.copy()
+    n_rows, n_cols = m.shape
+    pivots, r = [], 0
+    for c in range(n_cols):
+        hit = np.flatnonzero(m[r:, c]) + r if r < n_rows else np.zeros(0, np.int64)
+        if len(hit) == 0:
             continue
-        colour[root], parent[root] = 0, (None, None)
-        queue, found = deque([root]), 0
-        while queue:
-            u = queue.popleft()
-            for v, r in adjacent[u]:
-                if v not in colour:
-                    colour[v], parent[v] = 1 - colour[u], (u, r)
-                    queue.append(v)
-                elif colour[v] == colour[u] and found < CYCLES_PER_GROUP:
-                    cycles.append(_cycle_rows(parent, u, v, r))
-                    found += 1
-    return cycles
+        m[[r, hit[0]]] = m[[hit[0], r]]
+        others = np.flatnonzero(m[:, c])
+        others = others[others != r]
+        m[others] ^= m[r]
+        pivots.append(c)
+        r += 1
+        if r == n_rows:
+            break
+    free = [c for c in range(n_cols) if c not in set(pivots)]
+    solutions = []
+    for f in free:
+        v = np.zeros(n_cols, bool)
+        v[f] = True
+        for i, c in enumerate(pivots):
+            v[c] = m[i, f]
+        if (v & target).sum() % 2 == 1:
+            solutions.append(v)
+        if len(solutions) == CUTS_PER_GROUP:
+            break
+    return solutions
 
 
-def _cycle_rows(parent, u, v, closing_row):
-    """The rows on the tree paths from u and v up to where they meet, and the row closing the cycle."""
-    up = {}
-    node, depth = u, 0
-    while node is not None:
-        up[node], depth, node = depth, depth + 1, parent[node][0]
-    meet = v
-    while meet not in up:
-        meet = parent[meet][0]
-    cycle = [closing_row]
-    for node in (u, v):
-        while node != meet:
-            node, row = parent[node]
-            cycle.append(row)
-    return cycle
-
-
-def _cut(rows, bound, x, cycle):
-    """The {0, 1/2}-cut of the cycle's rows as (columns, coefficients, bound), or None if x meets it."""
-    picked = rows[cycle].tocoo()
-    count = np.bincount(picked.col, weights=picked.data, minlength=rows.shape[1]).astype(np.int64)
-    total = int(bound[cycle].sum())
+def _cut(rows, bound, x, chosen):
+    """The {0, 1/2}-cut of the chosen rows as (columns, coefficients, bound), or None if x meets it."""
+    picked = rows[chosen].tocoo()
+    count = np.rint(np.bincount(picked.col, weights=picked.data, minlength=rows.shape[1])).astype(np.int64)
+    total = int(round(bound[chosen].sum()))
     # x_j <= 1 joins in for the odd-counted variables above one half: it raises the violation by x_j - 1/2.
     lifted = np.flatnonzero((count % 2 == 1) & (x > 0.5))
     count[lifted] += 1

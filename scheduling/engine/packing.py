@@ -30,14 +30,14 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
-from .cuts import odd_cycle_cuts
+from .cuts import zero_half_cuts
 from .relaxation import PackingRelaxation
 
 logger = logging.getLogger(__name__)
 
 MARGIN = 0.5  # objective values are integers; float error stays far below this
 MILP_BATCH = 3000
-MAX_CUT_ROUNDS = 12
+MAX_CUT_ROUNDS = 20
 WHOLE_LP_COLUMNS = 20_000  # below this the first LP takes every column
 SEED_PER_ROW = 6
 
@@ -112,21 +112,29 @@ def _relax_and_fix(gain, matrix, bound, component, seed):
     lp = PackingRelaxation(gain, matrix, bound)
     lp.add_columns(np.flatnonzero(_first_columns(gain, matrix, seed)))
     n_comp = component.max() + 1
+    x, best = np.zeros(len(gain)), np.full(n_comp, -np.inf)
     for round_ in range(MAX_CUT_ROUNDS):
         lp.solve()
-        x = _incumbent(gain, matrix, bound, lp.x)
-        best = np.bincount(component, gain * x, n_comp)
+        x, best = _better(x, best, _incumbent(gain, matrix, bound, lp.x), gain, component)
         ceiling, reduced = _ceiling(lp, component, n_comp)
         gap = float((ceiling - best).max())
         logger.info("packing: %d of %d columns in the LP, %d cut rows after %d rounds, gap %.1f",
                     lp.active.sum(), len(gain), len(lp.bound) - len(bound), round_, gap)
         if (ceiling + MARGIN < best + 1).all():
             return x
-        cuts, cut_bounds = odd_cycle_cuts(lp.rows, lp.bound, lp.x)
+        cuts, cut_bounds = zero_half_cuts(lp.rows, lp.bound, lp.x)
         if len(cut_bounds) == 0:
             break
         lp.add_rows(cuts, cut_bounds)
     return _fix_and_finish(gain, matrix, bound, component, x, best, ceiling, reduced)
+
+
+def _better(x, best, candidate, gain, component):
+    """Per component, the better of two incumbents (components share no row, so any mix is feasible)."""
+    value = np.bincount(component, gain * candidate, len(best))
+    wins = value > best
+    x = np.where(wins[component], candidate, x)
+    return x, np.maximum(value, best)
 
 
 def _ceiling(lp, component, n_comp):

@@ -11,7 +11,7 @@ from scipy import sparse
 from scheduling.engine import parse_problem
 from scheduling.engine.arrays import to_arrays
 from scheduling.engine.candidates import candidate_pairs
-from scheduling.engine.cuts import odd_cycle_cuts
+from scheduling.engine.cuts import zero_half_cuts
 from scheduling.engine.optimize import _clique_rows
 from scheduling.engine.packing import solve_packing
 from scheduling.engine.synthetic import random_problem
@@ -32,15 +32,15 @@ def five_cycle():
 
 def test_an_odd_ring_gets_the_odd_cycle_cut():
     matrix, bound = five_cycle()
-    cuts, rhs = odd_cycle_cuts(matrix, bound, np.full(5, 0.5))
+    cuts, rhs = zero_half_cuts(matrix, bound, np.full(5, 0.5))
     assert cuts.toarray().tolist() == [[1, 1, 1, 1, 1]] and rhs.tolist() == [2]
 
 
 def test_an_integral_or_even_ring_gets_no_cut():
     matrix, bound = five_cycle()
-    assert len(odd_cycle_cuts(matrix, bound, np.array([1, 0, 1, 0, 0.0]))[1]) == 0
+    assert len(zero_half_cuts(matrix, bound, np.array([1, 0, 1, 0, 0.0]))[1]) == 0
     even = packing([(i, (i + 1) % 4) for i in range(4)], 4)
-    assert len(odd_cycle_cuts(even, np.ones(4), np.full(4, 0.5))[1]) == 0
+    assert len(zero_half_cuts(even, np.ones(4), np.full(4, 0.5))[1]) == 0
 
 
 def test_a_ring_through_rows_with_larger_bounds_is_cut_with_the_variables_that_fill_them():
@@ -48,9 +48,19 @@ def test_a_ring_through_rows_with_larger_bounds_is_cut_with_the_variables_that_f
     matrix = packing([(0, 1, 5), (1, 2), (2, 3), (3, 4), (4, 0)], 6)
     bound = np.array([2, 1, 1, 1, 1.0])
     x = np.array([0.5] * 5 + [1.0])
-    cuts, rhs = odd_cycle_cuts(matrix, bound, x)
+    cuts, rhs = zero_half_cuts(matrix, bound, x)
     assert cuts.shape[0] == 1
     assert cuts.toarray()[0] @ x > rhs[0]
+
+
+def test_a_ring_through_a_row_holding_four_halves_is_cut_too():
+    # Row 2 (a mentor with two seats) holds four halves, so no ring of two-halves rows exists;
+    # the parity system still finds rows 0-5, whose sum halves to x0 + ... + x6 <= 3.
+    matrix = packing([(0, 1), (1, 2), (2, 3, 5, 6), (3, 4), (4, 0), (5, 6)], 7)
+    bound = np.array([1, 1, 2, 1, 1, 1.0])
+    x = np.full(7, 0.5)
+    cuts, rhs = zero_half_cuts(matrix, bound, x)
+    assert cuts.toarray().tolist() == [[1] * 7] and rhs.tolist() == [3]
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -61,7 +71,7 @@ def test_every_cut_holds_at_every_feasible_0_1_point(seed):
     matrix = packing(rows, n)
     bound = rng.integers(1, 3, len(rows)).astype(float)
     x = np.where(rng.random(n) < 0.6, 0.5, rng.integers(0, 2, n)).astype(float)
-    cuts, rhs = odd_cycle_cuts(matrix, bound, x)
+    cuts, rhs = zero_half_cuts(matrix, bound, x)
     points = np.array(list(itertools.product((0, 1), repeat=n)), float)
     feasible = points[(points @ matrix.T.toarray() <= bound).all(axis=1)]
     assert (feasible @ cuts.T.toarray() <= rhs + 1e-9).all()
