@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 MARGIN = 0.5  # objective values are integers; float error stays far below this
 MILP_BATCH = 3000
 MAX_CUT_ROUNDS = 20
+MAX_NODES = 200
 WHOLE_LP_COLUMNS = 20_000  # below this the first LP takes every column
 SEED_PER_ROW = 6
 
@@ -126,7 +127,49 @@ def _relax_and_fix(gain, matrix, bound, component, seed):
         if len(cut_bounds) == 0:
             break
         lp.add_rows(cuts, cut_bounds)
+    settled = _branch_and_bound(lp, gain, matrix, bound, component, x, best, ceiling + MARGIN >= best + 1)
+    if settled is not None:
+        return settled
+    lp.fix({})
+    lp.solve()
+    ceiling, reduced = _ceiling(lp, component, n_comp)
     return _fix_and_finish(gain, matrix, bound, component, x, best, ceiling, reduced)
+
+
+def _branch_and_bound(lp, gain, matrix, bound, component, x, best, open_components):
+    """Close the gap of the open components by branching on fractional variables; None past MAX_NODES.
+
+    Each node holds some variables at 0 or 1 and re-solves the LP (with
+    pricing) from the last basis. Its ceiling is weak duality with those
+    holds: y.b, plus d_j for the variables held at 1, plus max(d, 0) for the
+    free ones. A node whose ceiling, summed over the open components, falls
+    below the incumbent's sum + 1 holds no better assignment. When every node
+    is closed, the incumbent is optimal.
+    """
+    in_open = open_components[component]
+    stack: list[dict[int, float]] = [{}]
+    for node in range(MAX_NODES):
+        if not stack:
+            logger.info("packing: branch and bound closed the gap in %d nodes", node)
+            return x
+        lp.fix(stack.pop())
+        lp.solve()
+        x, best = _better(x, best, _incumbent(gain, matrix, bound, lp.x), gain, component)
+        if _open_ceiling(lp, in_open) + MARGIN < best[open_components].sum() + 1:
+            continue
+        fractional = np.flatnonzero(in_open & (np.abs(lp.x - np.rint(lp.x)) > 1e-6))
+        if len(fractional) == 0:
+            continue  # an integral node is its own incumbent, already taken
+        j = int(fractional[np.argmax(gain[fractional] * (0.5 - np.abs(lp.x[fractional] - 0.5)))])
+        stack += [{**lp.fixed, j: 0.0}, {**lp.fixed, j: 1.0}]
+    logger.info("packing: branch and bound stopped after %d nodes", MAX_NODES)
+    return None
+
+
+def _open_ceiling(lp, in_open):
+    """The ceiling of the open components together, at the current node."""
+    row_open = in_open[lp.rows.indices[lp.rows.indptr[:-1]]]
+    return float(lp.dual[row_open] @ lp.bound[row_open] + lp.ceiling_terms(lp.reduced_costs())[in_open].sum())
 
 
 def _better(x, best, candidate, gain, component):

@@ -37,6 +37,7 @@ class PackingRelaxation:
         self.position = np.full(len(gain), -1, np.int64)
         self.dual = np.zeros(len(self.bound))
         self.x = np.zeros(len(gain))
+        self.fixed: dict[int, float] = {}
         self.highs = _quiet_highs()
         self.highs.changeObjectiveSense(ObjSense.kMaximize)
         empty = np.zeros(0, np.int32)
@@ -71,6 +72,21 @@ class PackingRelaxation:
         self.rows = sparse.vstack([self.rows, cuts]).tocsr()
         self.columns = self.rows.tocsc()
         self.bound = np.concatenate([self.bound, bounds])
+
+    def fix(self, fixings: dict[int, float]) -> None:
+        """Hold the given columns (all in the model) at 0 or 1, and release every other column to [0, 1]."""
+        for col in self.fixed.keys() - fixings.keys():
+            self.highs.changeColBounds(int(self.position[col]), 0.0, 1.0)
+        for col, value in fixings.items():
+            self.highs.changeColBounds(int(self.position[col]), value, value)
+        self.fixed = dict(fixings)
+
+    def ceiling_terms(self, reduced: np.ndarray) -> np.ndarray:
+        """Per column, the most it can add to the ceiling: d if held at 1, 0 if held at 0, else max(d, 0)."""
+        terms = np.maximum(reduced, 0.0)
+        for col, value in self.fixed.items():
+            terms[col] = reduced[col] * value
+        return terms
 
     def solve(self) -> None:
         """Re-solve, pricing in every column with a positive reduced cost until none is left (or a round cap)."""

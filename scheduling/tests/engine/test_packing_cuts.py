@@ -147,3 +147,20 @@ def test_the_spatial_grid_never_misses_a_pair_within_travel_range(centre, monkey
     expected = reference.feasible_pairs(p)
     assert expected, "the problem was expected to have in-person pairs"
     assert sorted(zip(m.tolist(), s.tolist(), strict=True)) == sorted(expected)
+
+
+def test_branching_closes_a_gap_no_half_cut_can(monkeypatch):
+    import scheduling.engine.packing as core
+
+    def fallback(*args):
+        raise AssertionError("the gap should have been closed by branching")
+
+    monkeypatch.setattr(core, "_fix_and_finish", fallback)
+    # The Fano plane: 7 points, 7 lines of 3, every two points on a line. The LP takes a third of each
+    # point (7/3 of a seat); no two points fit together, and halving any set of lines cuts nothing.
+    lines = [(0, 1, 2), (0, 3, 4), (0, 5, 6), (1, 3, 5), (1, 4, 6), (2, 3, 6), (2, 4, 5)]
+    matrix = packing(lines, 7)
+    gain = np.array([100, 101, 102, 103, 104, 105, 106], float)
+    assert len(zero_half_cuts(matrix, np.ones(7), np.full(7, 1 / 3))[1]) == 0
+    x = solve_packing(gain, matrix, np.ones(7))
+    assert x.tolist() == [0, 0, 0, 0, 0, 0, 1]
