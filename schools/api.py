@@ -193,6 +193,5 @@ class AllianceMatchingWeights(APIView):
         alliance = coordinator_of(request.user).alliance
         body = MatchingWeightsSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        weights = alliance.matching_weights().as_dict() | body.validated_data
-        alliance = services.set_matching_weights(alliance=alliance, by=request.user, **weights)
+        alliance = services.update_matching_weights(alliance=alliance, by=request.user, **body.validated_data)
         return Response(_weights_body(alliance))

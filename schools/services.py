@@ -347,6 +347,17 @@ def set_matching_weights(*, alliance, by, skills, distance, fairness, language, 
     return alliance
 
 
+def update_matching_weights(*, alliance, by, **changes):
+    """Change some of the weights and keep the others as they stand when the change lands.
+
+    The alliance row is locked while the change is merged in, so two
+    coordinators changing different weights at once both keep their change.
+    """
+    with transaction.atomic():
+        current = Alliance.objects.select_for_update().get(pk=alliance.pk)
+        return set_matching_weights(alliance=current, by=by, **(current.matching_weights().as_dict() | changes))
+
+
 def reset_matching_weights(*, alliance, by):
     """Back to the engine's default weights (recorded as a change like any other)."""
     return set_matching_weights(alliance=alliance, by=by, **DEFAULT_WEIGHTS.as_dict())

@@ -89,3 +89,20 @@ def test_an_approval_racing_a_rejection_ends_in_one_state_with_one_audit_entry(p
         match.refresh_from_db()
         assert match.status in ("approved", "rejected")
         assert match.transitions.count() == 1
+
+
+def test_two_coordinators_changing_different_weights_at_once_both_keep_their_change(people):
+    from schools.models import Alliance
+    from schools.services import update_matching_weights
+
+    teacher, alice, bob = people
+    alliance = teacher.school.alliance
+    for round_ in range(ROUNDS):
+        distance, fairness = 1 + round_ / 100, 2 + round_ / 100
+        outcomes = race(
+            lambda d=distance: update_matching_weights(alliance=alliance, by=alice, distance=d),
+            lambda f=fairness: update_matching_weights(alliance=alliance, by=bob, fairness=f),
+        )
+        assert outcomes == ["ok", "ok"]
+        saved = Alliance.objects.get(pk=alliance.pk)
+        assert (saved.weight_distance, saved.weight_fairness) == (distance, fairness)
