@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components
 TOLERANCE = 1e-6
 MIN_VIOLATION = 0.1
 CUTS_PER_GROUP = 4
-MAX_GROUP_ROWS = 2000  # the parity system is dense: bound its size
+MAX_GROUP_SIZE = 2000
 
 
 def zero_half_cuts(rows: sparse.csr_matrix, bound: np.ndarray, x: np.ndarray):
@@ -51,20 +51,22 @@ def zero_half_cuts(rows: sparse.csr_matrix, bound: np.ndarray, x: np.ndarray):
 
 def _parities(rows, bound, x, fractional, tight):
     """Per group of linked fractional variables: (its tight rows, parity matrix variables x rows, target per row)."""
-    among = rows[tight][:, fractional].tocsc()
-    odd = (np.rint(among.toarray()).astype(np.int64) % 2 == 1).T  # fractional variable x tight row
+    among = rows[tight][:, fractional].tocoo()
+    odd_entries = np.rint(among.data).astype(np.int64) % 2 == 1
+    link = sparse.csr_matrix((np.ones(odd_entries.sum(), np.int8), (among.row[odd_entries], among.col[odd_entries])),
+                             shape=(len(tight), len(fractional)))
     at_one = (x > 1 - TOLERANCE).astype(float)
     target = (np.rint(bound[tight] + rows[tight] @ at_one).astype(np.int64) % 2) == 1
-    link = sparse.csr_matrix(odd.astype(np.int8))
-    n_vars = len(fractional)
-    graph = sparse.bmat([[None, link], [link.T, None]]).tocsr()
-    _, label = connected_components(graph, directed=False)
+    n_rows = len(tight)
+    _, label = connected_components(sparse.bmat([[None, link], [link.T, None]]).tocsr(), directed=False)
     groups = []
-    for g in np.unique(label[n_vars:]):
-        group_rows = np.flatnonzero(label[n_vars:] == g)
-        group_vars = np.flatnonzero(label[:n_vars] == g)
-        if len(group_rows) <= MAX_GROUP_ROWS:
-            groups.append((group_rows, odd[np.ix_(group_vars, group_rows)], target[group_rows]))
+    for g in np.unique(label[:n_rows]):
+        group_rows = np.flatnonzero(label[:n_rows] == g)
+        group_vars = np.flatnonzero(label[n_rows:] == g)
+        # The system is solved densely: a group too large to be a local ring is left to branching.
+        if len(group_rows) <= MAX_GROUP_SIZE and len(group_vars) <= MAX_GROUP_SIZE:
+            system = link[group_rows][:, group_vars].toarray().T.astype(bool)
+            groups.append((group_rows, system, target[group_rows]))
     return groups
 
 
