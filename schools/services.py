@@ -1,6 +1,5 @@
 """Writes on the schools side: teachers' requests and the sessions they book, teachers joining, and an
 alliance's matching weights; each in one transaction."""
-import math
 from datetime import timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -11,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from scheduling.engine import MAX_WEIGHT
+from scheduling.engine import MAX_WEIGHT, is_weight
 from scheduling.models import Match, Session, SessionInterval
 
 from .models import DEFAULT_WEIGHTS, Alliance, MentorRequest, School, Teacher
@@ -323,8 +322,7 @@ def check_matching_weights(weights):
     errors = {
         part: f"Give a number from 0 to {MAX_WEIGHT:g}."
         for part, value in weights.items()
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
-        or not 0 <= value <= MAX_WEIGHT
+        if not is_weight(value)
     }
     if errors:
         raise ValidationError(errors)

@@ -7,7 +7,7 @@ from .parsing import parse_problem
 from .result import Assignment, Candidate, Result, Unfilled
 from .scoring import Weights
 from .solver import feasible, score_pair, solve, solve_greedy
-from .spec import FORMATS, GRADE_BANDS, MAX_WEIGHT, PARTS, MentorSpec, Problem, ProblemError, SessionSpec
+from .spec import FORMATS, GRADE_BANDS, MAX_WEIGHT, PARTS, MentorSpec, Problem, ProblemError, SessionSpec, is_weight
 
 __all__ = [
     "FORMATS",
@@ -24,6 +24,7 @@ __all__ = [
     "Unfilled",
     "Weights",
     "feasible",
+    "is_weight",
     "parse_problem",
     "score_pair",
     "solve",

@@ -132,7 +132,7 @@ def _near_pairs(a, pool, sessions):
     # One row of cells at a time: per mentor and cell row, the sessions in that row between ix0 and ix1.
     width = int(max(sx.max(), ix1.max()) - min(sx.min(), ix0.min())) + 2
     base = min(sx.min(), ix0.min())
-    skey = (sy * width + (sx - base))
+    skey = sy * width + (sx - base)
     order = np.argsort(skey, kind="stable")
     skey, sessions = skey[order], sessions[order]
     owner, row = rules._expand(iy1 - iy0 + 1, iy0)

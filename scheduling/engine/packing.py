@@ -13,10 +13,11 @@ Gains are whole numbers, so objective values are whole numbers. The method:
    sign of d_j). We compute this ceiling ourselves, per component, and
    round the LP solution down (then fill it greedily) for an incumbent. When
    the ceiling is below incumbent + 1, the incumbent is optimal.
-4. Otherwise the LP is tightened by odd-cycle cuts (cuts.py), valid for
-   every 0/1 point, and steps 2-3 run again. If no cut closes the gap,
-   every variable whose flip would drop the ceiling below the incumbent is
-   fixed, and the variables left are solved by a zero-gap MILP.
+4. Otherwise the LP is tightened by {0, 1/2}-cuts (cuts.py), valid for
+   every 0/1 point, and steps 2-3 run again. When no cut is left, branch
+   and bound on the same LP closes the gap; past MAX_NODES nodes, every
+   variable whose flip would drop the ceiling below the incumbent is fixed,
+   and the variables left are solved by a zero-gap MILP.
 
 Optimality therefore never rests on the LP solver's own tolerances: only
 on our bound, computed from integers with a margin of half a unit.
@@ -117,7 +118,7 @@ def _relax_and_fix(gain, matrix, bound, component, seed):
     for round_ in range(MAX_CUT_ROUNDS):
         lp.solve()
         x, best = _better(x, best, _incumbent(gain, matrix, bound, lp.x), gain, component)
-        ceiling, reduced = _ceiling(lp, component, n_comp)
+        ceiling, _ = _ceiling(lp, component, n_comp)
         gap = float((ceiling - best).max())
         logger.info("packing: %d of %d columns in the LP, %d cut rows after %d rounds, gap %.1f",
                     lp.active.sum(), len(gain), len(lp.bound) - len(bound), round_, gap)
@@ -155,7 +156,8 @@ def _branch_and_bound(lp, gain, matrix, bound, component, x, best, open_componen
         lp.fix(stack.pop())
         lp.solve()
         x, best = _better(x, best, _incumbent(gain, matrix, bound, lp.x), gain, component)
-        if _open_ceiling(lp, in_open) + MARGIN < best[open_components].sum() + 1:
+        ceiling, _ = _ceiling(lp, component, len(best))
+        if ceiling[open_components].sum() + MARGIN < best[open_components].sum() + 1:
             continue
         fractional = np.flatnonzero(in_open & (np.abs(lp.x - np.rint(lp.x)) > 1e-6))
         if len(fractional) == 0:
@@ -164,12 +166,6 @@ def _branch_and_bound(lp, gain, matrix, bound, component, x, best, open_componen
         stack += [{**lp.fixed, j: 0.0}, {**lp.fixed, j: 1.0}]
     logger.info("packing: branch and bound stopped after %d nodes", MAX_NODES)
     return None
-
-
-def _open_ceiling(lp, in_open):
-    """The ceiling of the open components together, at the current node."""
-    row_open = in_open[lp.rows.indices[lp.rows.indptr[:-1]]]
-    return float(lp.dual[row_open] @ lp.bound[row_open] + lp.ceiling_terms(lp.reduced_costs())[in_open].sum())
 
 
 def _better(x, best, candidate, gain, component):
@@ -181,10 +177,12 @@ def _better(x, best, candidate, gain, component):
 
 
 def _ceiling(lp, component, n_comp):
-    """Per component, the most any 0/1 solution can gain (weak duality with the LP's duals); reduced costs."""
+    """Per component, the most any 0/1 solution can gain (weak duality with the LP's duals and the
+    variables held at 0 or 1); and the reduced costs."""
     reduced = lp.reduced_costs()
     row_comp = _row_component(lp.rows, component)
-    ceiling = np.bincount(row_comp, lp.dual * lp.bound, n_comp) + np.bincount(component, np.maximum(reduced, 0), n_comp)
+    from_rows = np.bincount(row_comp, lp.dual * lp.bound, n_comp)
+    ceiling = from_rows + np.bincount(component, lp.ceiling_terms(reduced), n_comp)
     return ceiling, reduced
 
 
@@ -195,7 +193,7 @@ def _fix_and_finish(gain, matrix, bound, component, x, best, ceiling, reduced):
     fix_zero = open_ & (reduced < 0) & (ceiling[component] + reduced + MARGIN < best[component])
     fix_one = open_ & (reduced > 0) & (ceiling[component] - reduced + MARGIN < best[component])
     free = np.flatnonzero(open_ & ~fix_zero & ~fix_one)
-    logger.info("packing: no cut closes the gap; %d variables left to the MILP after fixing", len(free))
+    logger.info("packing: neither cuts nor branching closed the gap; %d variables left to the MILP", len(free))
     x = x.copy()
     x[open_] = 0.0
     x[fix_one] = 1.0

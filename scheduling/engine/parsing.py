@@ -8,7 +8,18 @@ from __future__ import annotations
 import datetime
 import math
 
-from .spec import FORMATS, GRADE_BANDS, MAX_WEIGHT, PARTS, MentorSpec, Problem, ProblemError, SessionSpec, Weights
+from .spec import (
+    FORMATS,
+    GRADE_BANDS,
+    MAX_WEIGHT,
+    PARTS,
+    MentorSpec,
+    Problem,
+    ProblemError,
+    SessionSpec,
+    Weights,
+    is_weight,
+)
 
 _MISSING = object()
 
@@ -45,7 +56,7 @@ def _parse_weights(data) -> Weights | None:
         if name not in PARTS:
             raise ProblemError(f"weights.{name}", f"unknown score part (expected one of {', '.join(PARTS)})")
     for name, weight in value.items():
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= MAX_WEIGHT:
+        if not is_weight(weight):
             raise ProblemError(f"weights.{name}", f"expected a number from 0 to {MAX_WEIGHT:g}, got {weight!r}")
     return Weights(**{name: float(weight) for name, weight in value.items()})
 

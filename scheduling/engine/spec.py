@@ -60,6 +60,11 @@ class SessionSpec:
     requires_background_check: bool
 
 
+def is_weight(value) -> bool:
+    """Whether a value can be a score weight: a real number (not a bool) from 0 to MAX_WEIGHT."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and 0 <= value <= MAX_WEIGHT
+
+
 @dataclass(frozen=True)
 class Weights:
     """How much each part of a pair's score weighs (non-negative).
@@ -80,7 +85,7 @@ class Weights:
     def __post_init__(self):
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_WEIGHT:
+            if not is_weight(value):
                 raise ValueError(f"weight {f.name} must be a number from 0 to {MAX_WEIGHT:g}, got {value!r}")
 
     def as_dict(self) -> dict[str, float]:
