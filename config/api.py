@@ -1,55 +1,21 @@
-"""API plumbing shared by every app: errors as JSON with the right status, and who the caller is."""
-from django.core.exceptions import ObjectDoesNotExist
+"""API errors as JSON with the right status.
+
+A refusal of the domain (`core.errors.DomainError`) answers its own status with its code; a Django
+ValidationError answers 400 naming the field; only Http404 (get_object_or_404) is a 404. Anything else is
+a bug: DRF leaves it to Django, which logs it and answers 500.
+"""
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from scheduling.services import MatchError
-from schools.services import RequestRefused
+from core.errors import DomainError
 
 
 def exception_handler(exc, context):
-    """409 for a transition no longer allowed, 404 for an unknown id, 400 naming the field otherwise."""
-    if isinstance(exc, MatchError):
-        return Response({"detail": str(exc), "code": exc.code}, status=409)
-    if isinstance(exc, RequestRefused):
-        return Response({"detail": str(exc), "code": "not_allowed"}, status=403)
-    if isinstance(exc, ObjectDoesNotExist):
-        exc = exceptions.NotFound()
+    """A DomainError's status and code, 400 naming the field for a ValidationError, DRF's answer otherwise."""
+    if isinstance(exc, DomainError):
+        return Response({"detail": str(exc), "code": exc.code}, status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_exception_handler(exc, context)
-
-
-def coordinator_of(user):
-    return getattr(user, "coordinator", None) if user.is_authenticated else None
-
-
-def teacher_of(user):
-    return getattr(user, "teacher", None) if user.is_authenticated else None
-
-
-def mentor_of(user):
-    return getattr(user, "mentor", None) if user.is_authenticated else None
-
-
-class IsCoordinator(permissions.BasePermission):
-    message = "Only an alliance coordinator can do this."
-
-    def has_permission(self, request, view):
-        return coordinator_of(request.user) is not None
-
-
-class IsTeacher(permissions.BasePermission):
-    message = "Only a teacher can do this."
-
-    def has_permission(self, request, view):
-        return teacher_of(request.user) is not None
-
-
-class IsMentor(permissions.BasePermission):
-    message = "Only a volunteer can do this."
-
-    def has_permission(self, request, view):
-        return mentor_of(request.user) is not None

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import IsCoordinator, IsMentor, coordinator_of
+from core.roles import IsCoordinator, IsMentor, coordinator_of
 
 from . import csv_import, services
 from .models import Company, Mentor

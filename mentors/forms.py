@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from scheduling.engine import FORMATS, GRADE_BANDS
+from core.vocabulary import FORMATS, GRADE_BANDS
 
 from . import validation
 from .models import Company, Mentor, Skill

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 
 
 class Company(models.Model):
-    alliance = models.ForeignKey("schools.Alliance", on_delete=models.PROTECT, related_name="companies")
+    alliance = models.ForeignKey("alliances.Alliance", on_delete=models.PROTECT, related_name="companies")
     name = models.CharField(max_length=200)
     # Volunteers whose verified work email ends in this domain join this company.
     email_domain = models.CharField(max_length=100, unique=True, null=True, blank=True)

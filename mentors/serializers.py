@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from scheduling.engine import FORMATS, GRADE_BANDS
+from core.vocabulary import FORMATS, GRADE_BANDS
 
 from . import validation
 from .models import AvailabilityWindow, Mentor, Skill

@@ -1,35 +1,19 @@
 """Volunteer pages (sign-up, profile wizard, my sessions) and the coordinator's volunteer onboarding pages."""
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from config.api import coordinator_of, mentor_of
+from core.roles import coordinator_of, mentor_of, role_required
 from scheduling import services as lifecycle
 from scheduling.models import Match
 
 from . import csv_import, forms, services
 from .models import Mentor
-
-
-def role_required(role):
-    """Only a signed-in volunteer / teacher / coordinator may open the page (403 for other roles)."""
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if getattr(request.user, role, None) is None:
-                raise PermissionDenied(f"This page is for {role}s.")
-            return view(request, *args, **kwargs)
-        return wrapped
-    return decorator
 
 
 def client_ip(request):

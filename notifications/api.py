@@ -7,7 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import IsCoordinator, coordinator_of
+from core.roles import IsCoordinator, coordinator_of
 
 from . import feeds, inbound
 from .models import CalendarFeedToken, InboundMessage, Notification

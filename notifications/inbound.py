@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from .models import InboundMessage, SmsOptOut
 
@@ -190,10 +192,8 @@ def _answer(mentors, *, accept, choice):
 
 
 def mark_reviewed(*, message_id, alliance, actor):
-    """A coordinator has dealt with a text of their alliance (404 for another alliance's)."""
-    from django.utils import timezone
-
-    message = InboundMessage.objects.get(pk=message_id, alliance=alliance)
+    """A coordinator has dealt with a text of their alliance (Http404 for another alliance's or an unknown id)."""
+    message = get_object_or_404(InboundMessage, pk=message_id, alliance=alliance)
     InboundMessage.objects.filter(pk=message.pk, reviewed_at__isnull=True).update(
         reviewed_at=timezone.now(), reviewed_by=actor
     )

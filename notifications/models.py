@@ -75,7 +75,7 @@ class InboundMessage(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     # The alliance of the mentor or teacher with this number; null for unknown numbers.
     alliance = models.ForeignKey(
-        "schools.Alliance", null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages"
+        "alliances.Alliance", null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages"
     )
     needs_review = models.BooleanField(default=False, db_index=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)

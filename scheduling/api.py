@@ -4,7 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from config.api import IsCoordinator, coordinator_of, mentor_of, teacher_of
+from core.roles import IsCoordinator, coordinator_of, mentor_of, teacher_of
 
 from . import services, tasks
 from .models import Match, MatchingRun

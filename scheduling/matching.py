@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from alliances.models import Alliance
 from mentors.models import Mentor
-from schools.models import Alliance
 
 from . import engine
 from .models import Booking, Match, MatchingRun, Session
@@ -150,7 +150,7 @@ def _pairs(sessions):
 def build_problem(*, alliance_id, window_start, window_end, session_ids=None):
     """The engine's input for one alliance: open sessions in the window (or `session_ids`), its mentors,
     and the score weights the alliance chose."""
-    weights = Alliance.objects.get(pk=alliance_id).matching_weights()
+    weights = engine.Weights(**Alliance.objects.get(pk=alliance_id).matching_weights())
     sessions = _sessions_in_scope(alliance_id, window_start, window_end, session_ids)
     if not sessions:
         return engine.Problem(mentors=(), sessions=(), weights=weights)

@@ -16,7 +16,7 @@ class Session(models.Model):
 
     request = models.ForeignKey("schools.MentorRequest", on_delete=models.CASCADE, related_name="sessions")
     # Denormalised from the request so matching partitions by alliance and week with one index.
-    alliance = models.ForeignKey("schools.Alliance", on_delete=models.PROTECT, related_name="sessions")
+    alliance = models.ForeignKey("alliances.Alliance", on_delete=models.PROTECT, related_name="sessions")
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
     mentors_needed = models.PositiveSmallIntegerField(default=1)
@@ -153,7 +153,7 @@ class MatchTransition(models.Model):
 class MatchingRun(models.Model):
     """One run of the engine for an alliance and a window; kept for replay and audit."""
 
-    alliance = models.ForeignKey("schools.Alliance", on_delete=models.CASCADE, related_name="matching_runs")
+    alliance = models.ForeignKey("alliances.Alliance", on_delete=models.CASCADE, related_name="matching_runs")
     window_start = models.DateTimeField()
     window_end = models.DateTimeField()
     started_at = models.DateTimeField(auto_now_add=True)

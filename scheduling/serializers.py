@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from config.api import teacher_of
+from core.roles import teacher_of
 
 from .models import Match
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from notifications import compose
 from schools.models import MentorRequest
 
@@ -20,12 +21,11 @@ S = Match.Status
 log = logging.getLogger(__name__)
 
 
-class MatchError(Exception):
+class MatchError(DomainError):
     """A change the current state no longer allows (HTTP 409)."""
 
-    def __init__(self, message, *, code="conflict"):
-        super().__init__(message)
-        self.code = code
+    code = "conflict"
+    http_status = 409
 
 
 class TransitionNotAllowed(MatchError):

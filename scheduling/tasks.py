@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from schools.models import Alliance
+from alliances.models import Alliance
 
 from . import matching, services
 from .models import Match, Session

@@ -1,5 +1,4 @@
 """Coordinator review pages and the completion pages for teachers and mentors."""
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -10,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from config.api import coordinator_of, mentor_of, teacher_of
+from core.roles import mentor_of, role_required, teacher_of
 from schools.models import School
 
 from . import selectors, services, tasks
@@ -19,16 +18,7 @@ from .models import Match
 COMPLETION_SALT = "mentorbridge.completion"
 
 
-def coordinator_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        coordinator = coordinator_of(request.user)
-        if coordinator is None:
-            raise Http404
-        return view(request, coordinator, *args, **kwargs)
-
-    return wrapped
+coordinator_required = role_required("coordinator", hidden=True, pass_role=True)
 
 
 class QueueFilter(forms.Form):

@@ -1,31 +1,7 @@
 from django.contrib import admin, messages
 
-from scheduling.engine import PARTS
-
 from . import services
-from .models import Alliance, Coordinator, MentorRequest, School, Teacher
-
-WEIGHT_FIELDS = [f"weight_{part}" for part in PARTS]
-
-
-@admin.register(Alliance)
-class AllianceAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "timezone", "contact_email"]
-    prepopulated_fields = {"slug": ["name"]}
-    # Shown, not edited here: the coordinator's page and the API change them through set_matching_weights,
-    # which validates them and records who changed them.
-    readonly_fields = [*WEIGHT_FIELDS, "weights_changed_at", "weights_changed_by"]
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "timezone", "contact_email", "contact_phone", "calendar_email"]}),
-        ("Matching weights", {"fields": readonly_fields,
-                              "description": "Coordinators change these at /coordinator/matching-weights/."}),
-    ]
-
-
-@admin.register(Coordinator)
-class CoordinatorAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "alliance"]
-    raw_id_fields = ["user"]
+from .models import MentorRequest, School, Teacher
 
 
 @admin.register(School)

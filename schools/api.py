@@ -9,12 +9,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import IsCoordinator, IsTeacher, coordinator_of, teacher_of
+from alliances import services as alliance_services
+from core.roles import IsCoordinator, IsTeacher, coordinator_of, teacher_of
+from core.vocabulary import DEFAULT_WEIGHTS
 from mentors.services import SIGNUP_SENT_MESSAGE
 from scheduling.services import cancel_request
 
 from . import services
-from .models import DEFAULT_WEIGHTS, MentorRequest, Teacher
+from .models import MentorRequest, Teacher
 from .serializers import (
     AcceptInviteSerializer,
     CoordinatorTeacherSerializer,
@@ -172,10 +174,10 @@ class VerifyTeacher(APIView):
 def _weights_body(alliance):
     by = alliance.weights_changed_by
     return MatchingWeightsSerializer({
-        **alliance.matching_weights().as_dict(),
+        **alliance.matching_weights(),
         "changed_at": alliance.weights_changed_at,
         "changed_by": (by.get_full_name() or by.username) if by else None,
-        "defaults": DEFAULT_WEIGHTS.as_dict(),
+        "defaults": dict(DEFAULT_WEIGHTS),
     }).data
 
 
@@ -193,5 +195,5 @@ class AllianceMatchingWeights(APIView):
         alliance = coordinator_of(request.user).alliance
         body = MatchingWeightsSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        alliance = services.update_matching_weights(alliance=alliance, by=request.user, **body.validated_data)
+        alliance = alliance_services.update_matching_weights(alliance=alliance, by=request.user, **body.validated_data)
         return Response(_weights_body(alliance))

@@ -5,13 +5,14 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 
+from alliances.models import Alliance
+from core.vocabulary import DEFAULT_WEIGHTS, MAX_WEIGHT, GradeBand
 from mentors.forms import SignupFields
 from mentors.models import Skill
 from mentors.validation import LANGUAGE_CHOICES, phone_e164
-from scheduling.engine import MAX_WEIGHT
 
 from . import services
-from .models import DEFAULT_WEIGHTS, Alliance, GradeBand, MentorRequest, School
+from .models import MentorRequest, School
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})
@@ -222,10 +223,10 @@ class CancelRequestForm(forms.Form):
 
 
 def _weight_field(part):
-    # Range and "not all zero" are checked by services.set_matching_weights, shared with the API.
+    # Range and "not all zero" are checked by alliances.services.set_matching_weights, shared with the API.
     return forms.FloatField(
         label=part.capitalize(),
-        help_text=f"{Alliance.weight_meaning(part)} Default {getattr(DEFAULT_WEIGHTS, part):g}.",
+        help_text=f"{Alliance.weight_meaning(part)} Default {DEFAULT_WEIGHTS[part]:g}.",
         widget=forms.NumberInput(attrs={"min": 0, "max": f"{MAX_WEIGHT:g}", "step": "any", "inputmode": "decimal"}),
     )
 

@@ -1,100 +1,12 @@
-"""Alliances, their schools and teachers, and what teachers ask for."""
+"""Schools and teachers, and what teachers ask for."""
 import uuid
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from scheduling.engine import FORMATS, GRADE_BANDS, MAX_WEIGHT, PARTS, Weights
-
-
-class GradeBand(models.TextChoices):
-    K_2 = "K-2", "grades K-2"
-    G3_5 = "3-5", "grades 3-5"
-    G6_8 = "6-8", "grades 6-8"
-    G9_12 = "9-12", "grades 9-12"
-
-
-class Format(models.TextChoices):
-    IN_PERSON = "in_person", "in person"
-    VIRTUAL = "virtual", "virtual"
-
-
-# The engine's vocabulary and the database's must never drift apart.
-assert tuple(GradeBand.values) == GRADE_BANDS and tuple(Format.values) == FORMATS
-
-DEFAULT_WEIGHTS = Weights()
-
-
-class Alliance(models.Model):
-    """A regional coalition of companies, nonprofits and schools; coordinators belong to one.
-
-    Its `weight_*` fields are the matching score's weights (`scheduling.engine.Weights`) every run of the
-    alliance scores with; they change only through `schools.services.set_matching_weights`.
-    """
-
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True)
-    timezone = models.CharField(max_length=64, default="America/New_York")
-    contact_email = models.EmailField()
-    contact_phone = models.CharField(max_length=20, blank=True)
-    # Organizer of every calendar invitation the alliance sends.
-    calendar_email = models.EmailField(blank=True)
-    # What each part measures (its fit, 0 to 1) is the wording of scheduling.engine.Weights and docs/matching.md.
-    weight_skills = models.FloatField(
-        "skills weight", default=DEFAULT_WEIGHTS.skills,
-        help_text="Share of the session's asked skills the volunteer has.")
-    weight_distance = models.FloatField(
-        "distance weight", default=DEFAULT_WEIGHTS.distance,
-        help_text="Share of the volunteer's travel radius left unused (in-person sessions only).")
-    weight_fairness = models.FloatField(
-        "fairness weight", default=DEFAULT_WEIGHTS.fairness,
-        help_text="1 / (1 + sessions in the last 90 days), so quieter volunteers come first.")
-    weight_language = models.FloatField(
-        "language weight", default=DEFAULT_WEIGHTS.language,
-        help_text="The session asks for a language, which the volunteer speaks.")
-    weight_continuity = models.FloatField(
-        "continuity weight", default=DEFAULT_WEIGHTS.continuity,
-        help_text="The volunteer has worked with this teacher before.")
-    weights_changed_at = models.DateTimeField(null=True, blank=True)
-    weights_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        constraints = [
-            *(models.CheckConstraint(condition=Q(**{f"weight_{part}__gte": 0, f"weight_{part}__lte": MAX_WEIGHT}),
-                                     name=f"alliance_weight_{part}_range") for part in PARTS),
-            # All zero would score every pair alike: matching would only count seats.
-            models.CheckConstraint(condition=reduce(or_, (Q(**{f"weight_{part}__gt": 0}) for part in PARTS)),
-                                   name="alliance_weights_not_all_zero"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def matching_weights(self):
-        """The engine's `Weights` for this alliance's runs."""
-        return Weights(**{part: getattr(self, f"weight_{part}") for part in PARTS})
-
-    @classmethod
-    def weight_meaning(cls, part):
-        """One line on what the part of the score measures."""
-        return cls._meta.get_field(f"weight_{part}").help_text
-
-
-# One weight field per part of the engine's score, no more, no fewer.
-assert {f.name for f in Alliance._meta.fields if f.name.startswith("weight_")} == {f"weight_{p}" for p in PARTS}
-
-
-class Coordinator(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator")
-    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="coordinators")
-
-    def __str__(self):
-        return self.user.get_full_name() or self.user.username
+from alliances.models import Alliance
+from core.vocabulary import Format, GradeBand
 
 
 class School(models.Model):

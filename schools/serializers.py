@@ -2,14 +2,15 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from alliances.models import Alliance
+from core.vocabulary import MAX_WEIGHT, PARTS
 from mentors.models import Skill
 from mentors.serializers import SignupSerializer
 from mentors.validation import phone_e164
-from scheduling.engine import MAX_WEIGHT, PARTS
 from scheduling.models import Session
 
 from . import services
-from .models import Alliance, MentorRequest, School, Teacher
+from .models import MentorRequest, School, Teacher
 
 MAX_INTERVALS = 12
 MAX_OPTIONS = 3
@@ -188,7 +189,7 @@ class CoordinatorTeacherSerializer(serializers.ModelSerializer):
 
 
 def _weight(part):
-    # Range and "not all zero" are checked by services.set_matching_weights, the one rule for pages and API.
+    # Range and "not all zero" are checked by alliances.services.set_matching_weights, the one rule for pages and API.
     return serializers.FloatField(help_text=f"{Alliance.weight_meaning(part)} From 0 to {MAX_WEIGHT:g}.")
 
 

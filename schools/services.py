@@ -1,5 +1,5 @@
-"""Writes on the schools side: teachers' requests and the sessions they book, teachers joining, and an
-alliance's matching weights; each in one transaction."""
+"""Writes on the schools side: teachers' requests and the sessions they book, and teachers joining; each in
+one transaction."""
 from datetime import timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -10,14 +10,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from scheduling.engine import MAX_WEIGHT, is_weight
+from core.errors import DomainError
 from scheduling.models import Match, Session, SessionInterval
 
-from .models import DEFAULT_WEIGHTS, Alliance, MentorRequest, School, Teacher
+from .models import MentorRequest, School, Teacher
 
 
-class RequestRefused(Exception):
-    """The teacher may not make this request (HTTP 409 / a form error)."""
+class RequestRefused(DomainError):
+    """The teacher may not make this request or change (HTTP 403 in the API, a form error on pages)."""
+
+    code = "not_allowed"
+    http_status = 403
 
 
 def _queue_matching(alliance_id, window_start, window_end):
@@ -313,49 +316,3 @@ def sign_up_teacher(*, email, password, first_name, last_name, school, phone="")
     teacher = Teacher.objects.create(user=user, school=school, phone=phone)
     accounts.send_verification_email(user)
     return teacher
-
-
-# --- matching weights ------------------------------------------------------------
-
-def check_matching_weights(weights):
-    """Each weight a finite number from 0 to MAX_WEIGHT, and not all zero; raises ValidationError naming the field."""
-    errors = {
-        part: f"Give a number from 0 to {MAX_WEIGHT:g}."
-        for part, value in weights.items()
-        if not is_weight(value)
-    }
-    if errors:
-        raise ValidationError(errors)
-    if not any(weights.values()):
-        raise ValidationError("Give at least one weight above zero: with all of them at zero every volunteer "
-                              "would score the same.", code="all_zero")
-
-
-@transaction.atomic
-def set_matching_weights(*, alliance, by, skills, distance, fairness, language, continuity):
-    """The score weights every later matching run of `alliance` uses; records who changed them and when."""
-    weights = {"skills": skills, "distance": distance, "fairness": fairness, "language": language,
-               "continuity": continuity}
-    check_matching_weights(weights)
-    Alliance.objects.filter(pk=alliance.pk).update(
-        **{f"weight_{part}": float(value) for part, value in weights.items()},
-        weights_changed_at=timezone.now(), weights_changed_by=by,
-    )
-    alliance.refresh_from_db()
-    return alliance
-
-
-def update_matching_weights(*, alliance, by, **changes):
-    """Change some of the weights and keep the others as they stand when the change lands.
-
-    The alliance row is locked while the change is merged in, so two
-    coordinators changing different weights at once both keep their change.
-    """
-    with transaction.atomic():
-        current = Alliance.objects.select_for_update().get(pk=alliance.pk)
-        return set_matching_weights(alliance=current, by=by, **(current.matching_weights().as_dict() | changes))
-
-
-def reset_matching_weights(*, alliance, by):
-    """Back to the engine's default weights (recorded as a change like any other)."""
-    return set_matching_weights(alliance=alliance, by=by, **DEFAULT_WEIGHTS.as_dict())

@@ -9,11 +9,12 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from config.api import coordinator_of, mentor_of, teacher_of
+from alliances import services as alliance_services
+from core.roles import coordinator_of, mentor_of, role_required, teacher_of
 from mentors import services as accounts
 from mentors.forms import apply_errors
 from mentors.models import Mentor
-from mentors.views import mentor_home, role_required
+from mentors.views import mentor_home
 from scheduling import services as lifecycle
 from scheduling.models import Match
 
@@ -227,10 +228,10 @@ def invite_teacher(request):
 def matching_weights(request):
     """The alliance's score weights: what the engine favours when several volunteers could take a seat."""
     alliance = request.user.coordinator.alliance
-    form = forms.MatchingWeightsForm(request.POST or None, initial=alliance.matching_weights().as_dict())
+    form = forms.MatchingWeightsForm(request.POST or None, initial=alliance.matching_weights())
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_matching_weights(alliance=alliance, by=request.user, **form.cleaned_data)
+            alliance_services.set_matching_weights(alliance=alliance, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -242,6 +243,6 @@ def matching_weights(request):
 @require_POST
 @role_required("coordinator")
 def reset_matching_weights(request):
-    services.reset_matching_weights(alliance=request.user.coordinator.alliance, by=request.user)
+    alliance_services.reset_matching_weights(alliance=request.user.coordinator.alliance, by=request.user)
     messages.success(request, "Back to the default weights. The next matching run scores volunteers with them.")
     return redirect("matching-weights")

@@ -92,8 +92,8 @@ def test_an_approval_racing_a_rejection_ends_in_one_state_with_one_audit_entry(p
 
 
 def test_two_coordinators_changing_different_weights_at_once_both_keep_their_change(people):
-    from schools.models import Alliance
-    from schools.services import update_matching_weights
+    from alliances.models import Alliance
+    from alliances.services import update_matching_weights
 
     teacher, alice, bob = people
     alliance = teacher.school.alliance

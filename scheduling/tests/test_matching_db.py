@@ -208,7 +208,7 @@ def near_and_far(teacher):
 
 @pytest.mark.django_db
 def test_a_coordinator_sets_weights_and_the_next_run_scores_with_them(teacher):
-    from schools.services import set_matching_weights
+    from alliances.services import set_matching_weights
 
     near, far = near_and_far(teacher)
     before = run(teacher)
@@ -226,8 +226,8 @@ def test_a_coordinator_sets_weights_and_the_next_run_scores_with_them(teacher):
 
 @pytest.mark.django_db
 def test_the_matching_task_and_the_swap_candidates_score_with_the_alliances_weights(teacher):
+    from alliances.services import set_matching_weights
     from scheduling import selectors, tasks
-    from schools.services import set_matching_weights
 
     near, far = near_and_far(teacher)
     alliance = teacher.school.alliance

@@ -2,7 +2,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from schools.models import Alliance, Coordinator, School, Teacher
+from alliances.models import Alliance, Coordinator
+from schools.models import School, Teacher
 
 
 class UserFactory(factory.django.DjangoModelFactory):

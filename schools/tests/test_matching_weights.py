@@ -5,10 +5,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from alliances import services as alliance_services
+from alliances.models import Alliance
 from mentors.tests.factories import MentorFactory
 from scheduling.engine import Weights
 from schools import services
-from schools.models import Alliance
 from schools.tests.factories import AllianceFactory, CoordinatorFactory, TeacherFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +33,17 @@ def signed_in(client, coordinator):
 
 def weights_of(alliance):
     alliance.refresh_from_db()
-    return alliance.matching_weights().as_dict()
+    return alliance.matching_weights()
 
 
 # --- the service -------------------------------------------------------------------
 
 def test_a_new_alliance_scores_with_the_engines_defaults():
-    assert AllianceFactory().matching_weights() == Weights()
+    assert AllianceFactory().matching_weights() == Weights().as_dict()
 
 
 def test_setting_weights_records_who_changed_them_and_when(coordinator):
-    alliance = services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **TUNED)
+    alliance = alliance_services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **TUNED)
     assert weights_of(alliance) == TUNED
     assert alliance.weights_changed_by == coordinator.user
     assert alliance.weights_changed_at is not None
@@ -50,7 +51,7 @@ def test_setting_weights_records_who_changed_them_and_when(coordinator):
 
 def test_the_bounds_themselves_are_allowed(coordinator):
     bounds = {**DEFAULTS, "skills": 10, "distance": 0}
-    services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **bounds)
+    alliance_services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **bounds)
     assert weights_of(coordinator.alliance) == bounds
 
 
@@ -58,7 +59,7 @@ def test_the_bounds_themselves_are_allowed(coordinator):
 @pytest.mark.parametrize("value", [-0.01, 10.01, math.nan, math.inf, -math.inf, "0.4", None, True])
 def test_each_weight_must_be_a_finite_number_from_0_to_10(coordinator, part, value):
     with pytest.raises(services.ValidationError) as refused:
-        services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user,
+        alliance_services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user,
                                       **{**DEFAULTS, part: value})
     assert list(refused.value.message_dict) == [part]
     assert weights_of(coordinator.alliance) == DEFAULTS
@@ -66,16 +67,16 @@ def test_each_weight_must_be_a_finite_number_from_0_to_10(coordinator, part, val
 
 def test_all_weights_at_zero_are_refused(coordinator):
     with pytest.raises(services.ValidationError) as refused:
-        services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user,
+        alliance_services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user,
                                       **dict.fromkeys(DEFAULTS, 0))
     assert refused.value.code == "all_zero"
     assert coordinator.alliance.weights_changed_at is None
 
 
 def test_reset_brings_back_the_engines_defaults_and_is_recorded(coordinator):
-    services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **TUNED)
-    alliance = services.reset_matching_weights(alliance=coordinator.alliance, by=coordinator.user)
-    assert alliance.matching_weights() == Weights()
+    alliance_services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **TUNED)
+    alliance = alliance_services.reset_matching_weights(alliance=coordinator.alliance, by=coordinator.user)
+    assert alliance.matching_weights() == Weights().as_dict()
     assert alliance.weights_changed_by == coordinator.user
 
 
@@ -137,7 +138,7 @@ def test_only_coordinators_reach_the_weights(api, coordinator, who):
 
 
 def test_a_coordinator_never_sees_or_changes_another_alliances_weights(api, coordinator):
-    services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **TUNED)
+    alliance_services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **TUNED)
     outsider = CoordinatorFactory()
     assert api(outsider.user).get(API).json()["distance"] == DEFAULTS["distance"]
     api(outsider.user).patch(API, {"distance": 7}, format="json")
@@ -200,7 +201,7 @@ def test_all_zero_on_the_page_is_an_error_for_the_whole_form(signed_in, coordina
 
 
 def test_reset_to_defaults_from_the_page(signed_in, coordinator):
-    services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **TUNED)
+    alliance_services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **TUNED)
     response = signed_in.post(reverse("reset-matching-weights"), follow=True)
     assert weights_of(coordinator.alliance) == DEFAULTS
     assert "Back to the default weights." in response.content.decode()
@@ -238,8 +239,8 @@ def test_re_running_says_so_when_the_queue_is_down(signed_in, monkeypatch):
 # --- the admin ---------------------------------------------------------------------
 
 def test_the_admin_shows_the_weights_and_who_changed_them(client, coordinator):
-    services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **TUNED)
+    alliance_services.set_matching_weights(alliance=coordinator.alliance, by=coordinator.user, **TUNED)
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    page = client.get(reverse("admin:schools_alliance_change", args=[coordinator.alliance.pk])).content.decode()
+    page = client.get(reverse("admin:alliances_alliance_change", args=[coordinator.alliance.pk])).content.decode()
     assert "Matching weights" in page and "Distance weight" in page and "3.5" in page
     assert str(coordinator.user) in page or coordinator.user.username in page

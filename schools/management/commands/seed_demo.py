@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from alliances.models import Alliance, Coordinator
 from mentors.models import AvailabilityWindow, Company, Mentor, Skill
 from scheduling import matching
 from schools import services
-from schools.models import Alliance, Coordinator, School, Teacher
+from schools.models import School, Teacher
 
 PASSWORD = "mentorbridge-demo"
 FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Femi", "Grace", "Hiro", "Isabel", "Jamal", "Kai", "Lena", "Marco",

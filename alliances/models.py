@@ -1,0 +1,78 @@
+"""The alliance: a region's coalition, its coordinators and the weights its matching runs score with."""
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from core.vocabulary import DEFAULT_WEIGHTS, MAX_WEIGHT, PARTS
+
+
+class Alliance(models.Model):
+    """A regional coalition of companies, nonprofits and schools; coordinators belong to one.
+
+    Its `weight_*` fields are the matching score's weights (the engine's `Weights`) every run of the
+    alliance scores with; they change only through `alliances.services.set_matching_weights`.
+    """
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    timezone = models.CharField(max_length=64, default="America/New_York")
+    contact_email = models.EmailField()
+    contact_phone = models.CharField(max_length=20, blank=True)
+    # Organizer of every calendar invitation the alliance sends.
+    calendar_email = models.EmailField(blank=True)
+    # What each part measures (its fit, 0 to 1) is the wording of scheduling.engine.Weights and docs/matching.md.
+    weight_skills = models.FloatField(
+        "skills weight", default=DEFAULT_WEIGHTS["skills"],
+        help_text="Share of the session's asked skills the volunteer has.")
+    weight_distance = models.FloatField(
+        "distance weight", default=DEFAULT_WEIGHTS["distance"],
+        help_text="Share of the volunteer's travel radius left unused (in-person sessions only).")
+    weight_fairness = models.FloatField(
+        "fairness weight", default=DEFAULT_WEIGHTS["fairness"],
+        help_text="1 / (1 + sessions in the last 90 days), so quieter volunteers come first.")
+    weight_language = models.FloatField(
+        "language weight", default=DEFAULT_WEIGHTS["language"],
+        help_text="The session asks for a language, which the volunteer speaks.")
+    weight_continuity = models.FloatField(
+        "continuity weight", default=DEFAULT_WEIGHTS["continuity"],
+        help_text="The volunteer has worked with this teacher before.")
+    weights_changed_at = models.DateTimeField(null=True, blank=True)
+    weights_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            *(models.CheckConstraint(condition=Q(**{f"weight_{part}__gte": 0, f"weight_{part}__lte": MAX_WEIGHT}),
+                                     name=f"alliance_weight_{part}_range") for part in PARTS),
+            # All zero would score every pair alike: matching would only count seats.
+            models.CheckConstraint(condition=reduce(or_, (Q(**{f"weight_{part}__gt": 0}) for part in PARTS)),
+                                   name="alliance_weights_not_all_zero"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def matching_weights(self):
+        """The weights of this alliance's runs by part name (what the engine's `Weights` takes)."""
+        return {part: getattr(self, f"weight_{part}") for part in PARTS}
+
+    @classmethod
+    def weight_meaning(cls, part):
+        """One line on what the part of the score measures."""
+        return cls._meta.get_field(f"weight_{part}").help_text
+
+
+# One weight field per part of the engine's score, no more, no fewer.
+assert {f.name for f in Alliance._meta.fields if f.name.startswith("weight_")} == {f"weight_{p}" for p in PARTS}
+
+
+class Coordinator(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator")
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="coordinators")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.username

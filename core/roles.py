@@ -1,0 +1,62 @@
+"""Who the caller is: the role helpers, the API permissions and the one role decorator for pages."""
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import permissions
+
+
+def coordinator_of(user):
+    return getattr(user, "coordinator", None) if user.is_authenticated else None
+
+
+def teacher_of(user):
+    return getattr(user, "teacher", None) if user.is_authenticated else None
+
+
+def mentor_of(user):
+    return getattr(user, "mentor", None) if user.is_authenticated else None
+
+
+def role_required(role, *, hidden=False, pass_role=False):
+    """Only a signed-in user with `role` ("mentor", "teacher" or "coordinator") may open the page.
+
+    Anonymous users go to the login page. Other roles get 403, or 404 with `hidden=True` (pages whose
+    very existence is the coordinator's business). With `pass_role=True` the view receives the role's
+    object (the Coordinator, Teacher or Mentor) after `request`.
+    """
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            holder = getattr(request.user, role, None)
+            if holder is None:
+                if hidden:
+                    raise Http404
+                raise PermissionDenied(f"This page is for {role}s.")
+            return view(request, holder, *args, **kwargs) if pass_role else view(request, *args, **kwargs)
+        return wrapped
+    return decorator
+
+
+class IsCoordinator(permissions.BasePermission):
+    message = "Only an alliance coordinator can do this."
+
+    def has_permission(self, request, view):
+        return coordinator_of(request.user) is not None
+
+
+class IsTeacher(permissions.BasePermission):
+    message = "Only a teacher can do this."
+
+    def has_permission(self, request, view):
+        return teacher_of(request.user) is not None
+
+
+class IsMentor(permissions.BasePermission):
+    message = "Only a volunteer can do this."
+
+    def has_permission(self, request, view):
+        return mentor_of(request.user) is not None
