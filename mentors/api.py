@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import accounts
 from core.roles import IsCoordinator, IsMentor, coordinator_of
 
 from . import csv_import, services
@@ -71,7 +72,7 @@ class VolunteerSignup(APIView):
         body = VolunteerSignupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.sign_up_volunteer(**body.validated_data)
-        return Response({"detail": services.SIGNUP_SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": accounts.SIGNUP_SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)
 
 
 class VerifyEmail(APIView):
@@ -83,8 +84,8 @@ class VerifyEmail(APIView):
         body = TokenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            services.verify_email(token=body.validated_data["token"])
-        except services.VerificationFailed as failure:
+            accounts.verify_email(token=body.validated_data["token"])
+        except accounts.VerificationFailed as failure:
             return Response({"token": [str(failure)]}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"detail": "Email confirmed. You can sign in now."})
 

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import accounts
+
 from . import services, validation
 from .models import Company, Mentor
 
@@ -119,7 +121,7 @@ def check_row(line, raw, seen):
         problems.append(Problem(line, "email", f"{email} appears more than once (first on line {seen[email]})."))
     else:
         seen[email] = line
-        if services.find_user_by_email(email) is not None:
+        if accounts.find_user_by_email(email) is not None:
             problems.append(Problem(line, "email", f"{email} already has a Mentorbridge account."))
     for name in ("first_name", "last_name"):
         if not raw[name]:

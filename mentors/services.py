@@ -4,101 +4,32 @@ Account emails (verify your address, set your password) go straight through Djan
 after the transaction commits; they are not match notifications and do not use the outbox.
 """
 from datetime import date
-from functools import partial
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+
+from core import accounts
+from core.accounts import (
+    create_inactive_user,
+    find_user_by_email,
+    send_verification_email,
+    set_password_link,
+    tell_owner_about_repeat_signup,
+)
 
 from . import validation
 from .models import AvailabilityWindow, BlackoutDate, Mentor
 
-VERIFY_SALT = "mentorbridge.verify-email"
-VERIFY_MAX_AGE = 60 * 60 * 24 * 3
-SIGNUP_SENT_MESSAGE = (
-    "Thanks! We sent a link to that address. Open it within three days to confirm your email, then sign in."
-)
-
-
-class VerificationFailed(Exception):
-    """The link is broken, expired or for an address that changed since."""
-
-
-def site_url(path):
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
-
-
-def _send_after_commit(*, subject, body, to):
-    transaction.on_commit(partial(send_mail, subject, body, None, [to], fail_silently=False))
-
-
-def find_user_by_email(email):
-    User = get_user_model()
-    return User.objects.filter(email__iexact=email).first() or User.objects.filter(username__iexact=email).first()
-
-
-def verification_link(user):
-    token = signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=VERIFY_SALT)
-    return site_url(f"/accounts/verify/{token}/")
-
-
-def set_password_link(user):
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return site_url(f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}/")
-
-
-def send_verification_email(user):
-    _send_after_commit(
-        subject="Confirm your email for Mentorbridge",
-        body=(f"Hello {user.first_name or ''},\n\nPlease confirm your email address by opening this link "
-              f"within three days:\n\n{verification_link(user)}\n\nIf you did not sign up, ignore this email."),
-        to=user.email,
-    )
-
 
 def send_set_password_email(user, company):
-    _send_after_commit(
+    accounts.send_after_commit(
         subject="You're invited to mentor with Mentorbridge",
         body=(f"Hello {user.first_name},\n\n{company.name} signed you up to volunteer as a STEM mentor in "
               f"local classrooms. Choose a password to get started:\n\n{set_password_link(user)}\n\n"
               "Then tell us what you know and when you are free. If you did not expect this, ignore this email."),
         to=user.email,
     )
-
-
-def tell_owner_about_repeat_signup(user):
-    """Someone signed up with an address that already has an account: tell its owner, nobody else."""
-    if user.is_active:
-        action = f"If it was you, sign in at {site_url('/accounts/login/')} or reset your password at " \
-                 f"{site_url('/accounts/password_reset/')}."
-    else:
-        action = f"If it was you, confirm your email with this link first:\n\n{verification_link(user)}"
-    _send_after_commit(
-        subject="Someone tried to sign up with your email",
-        body=f"Hello,\n\nSomeone tried to create a Mentorbridge account with this email address, which "
-             f"already has one. {action}\n\nIf it was not you, you can ignore this email.",
-        to=user.email,
-    )
-
-
-def create_inactive_user(*, email, password, first_name, last_name):
-    """A user who cannot sign in until they follow the emailed link; None if the address was taken meanwhile."""
-    user = get_user_model()(username=email, email=email, first_name=first_name, last_name=last_name,
-                            is_active=False)
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:  # a concurrent sign-up with the same address won the race
-        return None
-    return user
 
 
 @transaction.atomic
@@ -121,27 +52,6 @@ def sign_up_volunteer(*, email, password, first_name, last_name, invite_code="")
     mentor = Mentor.objects.create(user=user, company=company, status=Mentor.Status.PENDING, languages=["en"])
     send_verification_email(user)
     return mentor
-
-
-@transaction.atomic
-def verify_email(*, token):
-    """Follow a verification link: the account becomes active and its volunteer or teacher profile verified."""
-    try:
-        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
-    except signing.BadSignature as exc:
-        raise VerificationFailed("This link is broken or has expired.") from exc
-    user = get_user_model().objects.select_for_update().filter(pk=data.get("u")).first()
-    if user is None or user.email.lower() != data.get("e"):
-        raise VerificationFailed("This link is for an account that no longer exists.")
-    now = timezone.now()
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-    for profile in (getattr(user, "mentor", None), getattr(user, "teacher", None)):
-        if profile is not None and profile.email_verified_at is None:
-            profile.email_verified_at = now
-            profile.save(update_fields=["email_verified_at"])
-    return user
 
 
 # --- profile ---------------------------------------------------------------
@@ -248,3 +158,14 @@ def record_background_check(*, mentor_id, actor, status, reference="", expires=N
     mentor.background_check_expires = expires
     mentor.save(update_fields=["background_check_status", "background_check_reference", "background_check_expires"])
     return mentor
+
+
+def number_flagged_invalid(phone):
+    """Whether a profile with this number was flagged as unable to get texts (NOTIFICATIONS_BAD_NUMBER_CHECK)."""
+    return Mentor.objects.filter(phone=phone, phone_invalid_at__isnull=False).exists()
+
+
+def flag_bad_number(phone):
+    """The SMS provider says the number cannot get texts: mark the profiles, which stops all texts to it until
+    the volunteer fixes it (NOTIFICATIONS_BAD_NUMBER_HANDLER)."""
+    Mentor.objects.filter(phone=phone, phone_invalid_at__isnull=True).update(phone_invalid_at=timezone.now())

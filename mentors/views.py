@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import accounts
 from core.roles import coordinator_of, mentor_of, role_required
 from scheduling import services as lifecycle
 from scheduling.models import Match
@@ -30,14 +31,14 @@ def volunteer_signup(request):
         except ValidationError as error:
             forms.apply_errors(form, error)
         else:
-            return render(request, "accounts/check_email.html", {"message": services.SIGNUP_SENT_MESSAGE})
+            return render(request, "accounts/check_email.html", {"message": accounts.SIGNUP_SENT_MESSAGE})
     return render(request, "mentors/signup.html", {"form": form})
 
 
 def verify_email(request, token):
     try:
-        user = services.verify_email(token=token)
-    except services.VerificationFailed as failure:
+        user = accounts.verify_email(token=token)
+    except accounts.VerificationFailed as failure:
         return render(request, "accounts/verify_failed.html", {"reason": str(failure)}, status=400)
     if request.user == user:
         return redirect("home")

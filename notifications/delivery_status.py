@@ -9,6 +9,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from . import services
 from .models import Notification, SmsOptOut
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,7 @@ def record_delivery_status(*, provider_id, provider_status, error_code="", notif
         was_unsent = notification.status in NOT_YET_SENT
         _apply(notification, provider_id, provider_status, error_code)
     if was_unsent:
-        from .services import _after_sent
-
-        _after_sent(notification)
+        services.notify_sent(notification)
     _act_on_error(notification.to, error_code)
     return True
 
@@ -80,10 +79,8 @@ def _apply(notification, provider_id, provider_status, error_code):
 
 
 def _act_on_error(phone, error_code):
-    from .services import flag_bad_number
-
     code = str(error_code or "")
     if code in OPTED_OUT_CODES:
         SmsOptOut.objects.get_or_create(phone=phone)
     elif code in BAD_NUMBER_CODES:
-        flag_bad_number(phone)
+        services.flag_bad_number(phone)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from . import hooks
 from .models import InboundMessage, SmsOptOut
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,6 @@ START_WORDS = {"START", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
 YES_WORDS = {"YES", "Y", "1"}
 NO_WORDS = {"NO", "N", "2"}
-MAX_CHOICES_LISTED = 3
 
 STOP_REPLY = "Mentorbridge: you will get no more texts from us. Reply START to resubscribe."
 START_REPLY = "Mentorbridge: texts are back on. Reply HELP for help, STOP to opt out."
@@ -98,17 +98,16 @@ def _act(phone, body):
     if keyword in START_WORDS:
         SmsOptOut.objects.filter(phone=phone).delete()
         return Outcome("start", _keyword_reply(START_REPLY))
-    mentors = _mentors(phone)
+    alliance = _alliance_of(phone)
     if keyword in HELP_WORDS:
-        return Outcome("help", _help_text(phone, mentors))
+        return Outcome("help", _help_text(alliance))
     if SmsOptOut.objects.filter(phone=phone).exists():
         return Outcome("opted_out", "", needs_review=True)  # no text to a number that said STOP
-    if not mentors and _alliance_of(phone) is None:
+    if alliance is None:
         log.info("text from unknown number %s", phone)
         return Outcome("unknown_number", UNKNOWN_NUMBER_REPLY, needs_review=True)
-    if mentors and (keyword in YES_WORDS or keyword in NO_WORDS):
-        return _answer(mentors, accept=keyword in YES_WORDS, choice=choice)
-    return Outcome("unrecognised", UNRECOGNISED_REPLY, needs_review=True)
+    outcome = hooks.call("NOTIFICATIONS_REPLY_HANDLER", phone=phone, keyword=keyword, choice=choice, body=body)
+    return outcome or Outcome("unrecognised", UNRECOGNISED_REPLY, needs_review=True)
 
 
 def _keyword_reply(text):
@@ -116,79 +115,15 @@ def _keyword_reply(text):
     return "" if settings.TWILIO_HANDLES_OPT_OUT_REPLIES else text
 
 
-def _mentors(phone):
-    from mentors.models import Mentor
-
-    return list(Mentor.objects.filter(phone=phone).select_related("company__alliance", "user"))
-
-
-def _teachers(phone):
-    from schools.models import Teacher
-
-    return list(Teacher.objects.filter(phone=phone).select_related("school__alliance"))
-
-
 def _alliance_of(phone):
-    for mentor in _mentors(phone):
-        return mentor.company.alliance
-    for teacher in _teachers(phone):
-        return teacher.school.alliance
-    return None
+    return hooks.call("NOTIFICATIONS_ALLIANCE_OF_PHONE", phone)
 
 
-def _help_text(phone, mentors):
-    alliance = _alliance_of(phone)
+def _help_text(alliance):
     if alliance is None:
         return "Mentorbridge connects STEM volunteers with classrooms. Reply STOP to opt out."
     contact = ", ".join(filter(None, [alliance.contact_phone, alliance.contact_email]))
     return f"Mentorbridge ({alliance.name}): questions? {contact}. Reply STOP to opt out."
-
-
-def _pending(mentors):
-    from scheduling.models import Match
-
-    return list(
-        Match.objects.filter(mentor__in=mentors, status__in=[Match.Status.APPROVED, Match.Status.INVITED])
-        .select_related("session__request__school", "mentor").order_by("session__starts_at", "pk")
-    )
-
-
-def _choices(pending, word):
-    from notifications.compose import when
-
-    listed = "; ".join(
-        f"{word} {n} for {m.session.request.topic[:30]} {when(m.session, m.mentor.timezone)}"
-        for n, m in enumerate(pending[:MAX_CHOICES_LISTED], start=1)
-    )
-    more = f" (or see {settings.PUBLIC_BASE_URL}/me/sessions/)" if len(pending) > MAX_CHOICES_LISTED else ""
-    return f"Mentorbridge: you have {len(pending)} invitations. Reply {listed}{more}."
-
-
-def _answer(mentors, *, accept, choice):
-    from notifications.compose import when
-    from scheduling import services
-
-    pending = _pending(mentors)
-    if not pending:
-        return Outcome("no_pending", "Mentorbridge: you have no invitation waiting for an answer. Thank you!")
-    word = "YES" if accept else "NO"
-    if len(pending) > 1 and choice is None:
-        return Outcome("ambiguous", _choices(pending, word))
-    if choice is not None and not 1 <= choice <= len(pending):
-        return Outcome("ambiguous", f"Mentorbridge: please reply {word} and a number from 1 to {len(pending)}.")
-    match = pending[(choice or 1) - 1]
-    request = match.session.request
-    try:
-        if accept:
-            services.confirm_match(match_id=match.pk, via="sms")
-            return Outcome("confirmed", (
-                f"Mentorbridge: thank you! You're confirmed for {request.topic} "
-                f"{when(match.session, match.mentor.timezone)} at {request.school.name}."
-            ))
-        services.decline_match(match_id=match.pk, via="sms", reason="declined by text")
-        return Outcome("declined", "Mentorbridge: no problem, we'll ask someone else. Thank you!")
-    except services.MatchError:
-        return Outcome("too_late", "Mentorbridge: that invitation is no longer open. Thank you!")
 
 
 def mark_reviewed(*, message_id, alliance, actor):

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import quiet_hours, ratelimit, sms, sms_text
+from . import hooks, quiet_hours, ratelimit, sms, sms_text
 from .models import Notification, SmsOptOut
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ def _deliver_email(notification):
         return _failed(notification, sms.SmsError(str(exc), retryable=True))
     with transaction.atomic():
         _finish(notification, N.SENT)
-        _after_sent(notification)
+        notify_sent(notification)
     return None
 
 
@@ -178,7 +178,7 @@ def record_sent(notification, provider_id, *, provider_status=""):
             log.error("message %s is already recorded for another notification than %s", provider_id, notification.pk)
             return False
         if updated:
-            _after_sent(notification)
+            notify_sent(notification)
     return bool(updated)
 
 
@@ -212,30 +212,18 @@ def _finish(notification, status, **fields):
     return None
 
 
-def _after_sent(notification):
-    """What a sent invitation starts: the clock for the mentor's answer. Never undoes the send."""
-    if notification.kind != "invitation" or not notification.match_id:
-        return
-    from scheduling.services import MatchError, mark_match_invited
-
-    try:
-        with transaction.atomic():
-            mark_match_invited(match_id=notification.match_id)
-    except MatchError:
-        log.info("match %s moved on before its invitation was recorded as sent", notification.match_id)
+def notify_sent(notification):
+    """Tell the domain a notification went out (NOTIFICATIONS_SENT_HANDLER)."""
+    hooks.call("NOTIFICATIONS_SENT_HANDLER", notification)
 
 
 def _number_flagged_invalid(phone):
-    from mentors.models import Mentor
-
-    return Mentor.objects.filter(phone=phone, phone_invalid_at__isnull=False).exists()
+    return hooks.call("NOTIFICATIONS_BAD_NUMBER_CHECK", phone)
 
 
 def flag_bad_number(phone):
-    """Twilio says the number cannot get texts: mark the profiles, which stops all texts until it is fixed."""
-    from mentors.models import Mentor
-
-    Mentor.objects.filter(phone=phone, phone_invalid_at__isnull=True).update(phone_invalid_at=timezone.now())
+    """Twilio says the number cannot get texts: the domain marks it, which stops all texts until it is fixed."""
+    hooks.call("NOTIFICATIONS_BAD_NUMBER_HANDLER", phone)
 
 
 def backoff_seconds(attempt):

@@ -1,8 +1,7 @@
 """Thin Celery adapters over notifications.services: take ids, re-fetch, call one service."""
 from celery import shared_task
-from django.db import transaction
 
-from . import reminders, services
+from . import services
 
 
 # A hard limit (prefork pools) well inside the claim timeout, so a settle never races a live send.
@@ -25,10 +24,3 @@ def sweep_outbox():
     settled = services.settle_interrupted_sends()
     requeued = services.requeue_pending()
     return {"settled": settled, "requeued": requeued}
-
-
-@shared_task(name="notifications.queue_due_reminders")
-def queue_due_reminders():
-    """Reminders 24 h and 2 h before confirmed sessions, each once (run by beat every few minutes)."""
-    with transaction.atomic():
-        return reminders.queue_due_reminders()

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import DomainError
-from notifications import compose
 from schools.models import MentorRequest
 
+from . import messages
 from .models import Booking, Match, MatchTransition, Session
 
 S = Match.Status
@@ -118,7 +118,7 @@ def approve_match(*, match_id, actor):
     _check_seat(match)
     _book(match)
     _move(match, S.APPROVED, actor=actor)
-    compose.queue_invitation(match)
+    messages.queue_invitation(match)
     refresh_request_status(match.session.request_id)
     return match
 
@@ -157,12 +157,24 @@ def mark_match_invited(*, match_id):
         return _move(match, S.INVITED, via="system", respond_by=respond_by)
 
 
+def notification_sent(notification):
+    """A notification went out (NOTIFICATIONS_SENT_HANDLER): a sent invitation starts the clock for the
+    mentor's answer. Never undoes the send."""
+    if notification.kind != "invitation" or not notification.match_id:
+        return
+    try:
+        with transaction.atomic():
+            mark_match_invited(match_id=notification.match_id)
+    except MatchError:
+        log.info("match %s moved on before its invitation was recorded as sent", notification.match_id)
+
+
 @transaction.atomic
 def confirm_match(*, match_id, actor=None, via="web"):
     """The mentor said yes: the teacher is told who is coming, with their contact details."""
     match = _lock(match_id)
     _move(match, S.CONFIRMED, actor=actor, via=via)
-    compose.queue_confirmation_to_teacher(match)
+    messages.queue_confirmation_to_teacher(match)
     refresh_request_status(match.session.request_id)
     return match
 
@@ -195,7 +207,7 @@ def cancel_match(*, match_id, actor=None, via="web", reason, backfill=True):
     _move(match, S.CANCELLED, actor=actor, via=via, reason=reason)
     _release(match)
     if was in (S.INVITED, S.CONFIRMED, S.APPROVED):
-        compose.queue_cancellation(match, sequence=match.session.revision + 1)
+        messages.queue_cancellation(match, sequence=match.session.revision + 1)
     if backfill:
         _after_seat_freed(match)
     else:

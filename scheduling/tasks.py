@@ -2,11 +2,12 @@
 from datetime import datetime, timedelta
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
 from alliances.models import Alliance
 
-from . import matching, services
+from . import matching, reminders, services
 from .models import Match, Session
 
 HORIZON_WEEKS = 8
@@ -70,3 +71,10 @@ def expire_stale_invitations():
         except services.MatchError:
             continue  # answered a moment ago
     return expired
+
+
+@shared_task(name="scheduling.queue_due_reminders")
+def queue_due_reminders():
+    """Reminders 24 h and 2 h before confirmed sessions, each once (run by beat every few minutes)."""
+    with transaction.atomic():
+        return reminders.queue_due_reminders()

@@ -10,9 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliances import services as alliance_services
+from core import accounts
 from core.roles import IsCoordinator, IsTeacher, coordinator_of, teacher_of
 from core.vocabulary import DEFAULT_WEIGHTS
-from mentors.services import SIGNUP_SENT_MESSAGE
+from scheduling import requests as request_flow
 from scheduling.services import cancel_request
 
 from . import services
@@ -59,7 +60,7 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = services.create_teacher_request(teacher=self.request.user.teacher, **data)
+        serializer.instance = request_flow.create_teacher_request(teacher=self.request.user.teacher, **data)
 
     def _own(self):
         mentor_request = self.get_object()
@@ -82,7 +83,7 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         mentor_request = self._own()
         body = RescheduleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.reschedule_request(request_id=mentor_request.pk, actor=request.user, **body.validated_data)
+        request_flow.reschedule_request(request_id=mentor_request.pk, actor=request.user, **body.validated_data)
         return self._respond(mentor_request)
 
     @extend_schema(request=CancelSerializer, responses=MentorRequestSerializer)
@@ -112,7 +113,7 @@ class TeacherSignup(APIView):
         body = TeacherSignupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.sign_up_teacher(**body.validated_data)
-        return Response({"detail": SIGNUP_SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": accounts.SIGNUP_SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)
 
 
 class AcceptTeacherInvite(APIView):

@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from alliances import services as alliance_services
+from core import accounts
 from core.roles import coordinator_of, mentor_of, role_required, teacher_of
-from mentors import services as accounts
 from mentors.forms import apply_errors
 from mentors.models import Mentor
 from mentors.views import mentor_home
+from scheduling import requests as request_flow
 from scheduling import services as lifecycle
 from scheduling.models import Match
 
@@ -104,7 +105,7 @@ def request_new(request):
     form = forms.RequestForm(request.POST or None, school=teacher.school)
     if teacher.is_verified and request.method == "POST" and form.is_valid():
         try:
-            created = services.create_teacher_request(teacher=teacher, **form.request_fields())
+            created = request_flow.create_teacher_request(teacher=teacher, **form.request_fields())
         except ValidationError as error:
             apply_errors(form, error)
         except services.RequestRefused as refusal:
@@ -159,7 +160,7 @@ def _save_edit(mentor_request, form, actor):
                if data[k] != getattr(mentor_request, k)}
     with transaction.atomic():
         services.update_request_details(request_id=mentor_request.pk, actor=actor, **details)
-        services.reschedule_request(request_id=mentor_request.pk, actor=actor, intervals=form.intervals,
+        request_flow.reschedule_request(request_id=mentor_request.pk, actor=actor, intervals=form.intervals,
                                     meeting_link=data.get("meeting_link", ""))
 
 

@@ -130,7 +130,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     "expire-stale-invitations": {"task": "scheduling.expire_stale_invitations", "schedule": 300.0},
-    "queue-due-reminders": {"task": "notifications.queue_due_reminders", "schedule": 300.0},
+    "queue-due-reminders": {"task": "scheduling.queue_due_reminders", "schedule": 300.0},
     # Re-match every alliance-week hourly: catches runs or backfills whose task was lost.
     "plan-matching": {"task": "scheduling.plan_matching", "schedule": 3600.0},
 }
@@ -140,6 +140,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 
 # --- Mentorbridge ---------------------------------------------------------
 # Backends are picked like EMAIL_BACKEND: a dotted path to a class.
+# What notifications/ (plumbing) tells or asks the domain; see notifications/hooks.py for each contract.
+NOTIFICATIONS_SENT_HANDLER = "scheduling.services.notification_sent"
+NOTIFICATIONS_REPLY_HANDLER = "scheduling.replies.handle_reply"
+NOTIFICATIONS_ALLIANCE_OF_PHONE = "scheduling.replies.alliance_of_phone"
+NOTIFICATIONS_BAD_NUMBER_HANDLER = "mentors.services.flag_bad_number"
+NOTIFICATIONS_BAD_NUMBER_CHECK = "mentors.services.number_flagged_invalid"
+NOTIFICATIONS_CALENDAR_FEED = "scheduling.messages.calendar_feed"
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.console.SmsBackend")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentorbridge <no-reply@mentorbridge.local>")

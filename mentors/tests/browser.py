@@ -64,6 +64,6 @@ def last_link(to, live_url):
 @pytest.fixture
 def quiet_queues(monkeypatch):
     """Commits really happen under live_server: keep matching and SMS tasks off the shared Redis broker."""
-    monkeypatch.setattr("schools.services._queue_matching", lambda *args: None)
+    monkeypatch.setattr("scheduling.requests._queue_matching", lambda *args: None)
     monkeypatch.setattr("notifications.services.enqueue_send", lambda *args, **kwargs: None)
     monkeypatch.setattr("scheduling.services.queue_task", lambda *args: None)

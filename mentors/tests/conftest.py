@@ -15,4 +15,4 @@ def account_mail_sent_at_once(request, monkeypatch):
     def send_now(*, subject, body, to):
         send_mail(subject, body, None, [to])
 
-    monkeypatch.setattr("mentors.services._send_after_commit", send_now)
+    monkeypatch.setattr("core.accounts.send_after_commit", send_now)

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
+from core.accounts import SIGNUP_SENT_MESSAGE
 from mentors.models import Mentor
-from mentors.services import SIGNUP_SENT_MESSAGE
 from mentors.tests.factories import CompanyFactory, MentorFactory
 from schools.tests.factories import UserFactory
 

@@ -7,8 +7,10 @@ from django.core import mail
 from django.db.models import F
 from icalendar import Calendar
 
-from notifications import compose, services
+from notifications import services
 from notifications.models import CalendarFeedToken, Notification
+from scheduling import messages
+from scheduling import requests as request_flow
 from scheduling import services as scheduling
 from scheduling.models import Session
 
@@ -38,7 +40,7 @@ def reschedule(match, hours=2):
     Session.objects.filter(pk=session.pk).update(revision=F("revision") + 1, starts_at=F("starts_at") + timedelta(
         hours=hours), ends_at=F("ends_at") + timedelta(hours=hours))
     match.session.refresh_from_db()
-    compose.queue_update(match)
+    messages.queue_update(match)
 
 
 def test_an_invitation_is_a_valid_request_with_organizer_attendees_and_utc_times(approved):
@@ -131,10 +133,10 @@ def test_an_update_to_a_confirmed_mentor_also_tells_the_teacher(approved):
     assert partstats[f"mailto:{match.mentor.user.email}"] == "ACCEPTED"
 
 
-def test_queue_session_update_reaches_every_booked_mentor(approved):
+def test_a_rescheduled_request_sends_every_booked_mentor_the_new_revision(approved):
     match = approved()
-    Session.objects.filter(pk=match.session_id).update(revision=1)
-    compose.queue_session_update(Session.objects.get(pk=match.session_id))
+    moved = [(i.starts_at + timedelta(hours=1), i.ends_at + timedelta(hours=1)) for i in match.session.intervals.all()]
+    request_flow.reschedule_request(request_id=match.session.request_id, actor=None, intervals=moved)
     assert Notification.objects.filter(match=match, kind="update", key__endswith="rev-1").count() == 2
 
 

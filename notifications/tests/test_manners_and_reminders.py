@@ -9,8 +9,9 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from notifications import quiet_hours, ratelimit, reminders, services, tasks
+from notifications import quiet_hours, ratelimit, services
 from notifications.models import Notification
+from scheduling import reminders, tasks
 from scheduling import services as scheduling
 
 pytestmark = pytest.mark.django_db

@@ -377,7 +377,7 @@ def test_the_sweep_task_settles_and_requeues(queued):
 def test_beat_runs_the_sweeper_and_the_reminders():
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert schedule["notifications.sweep_outbox"] <= 60
-    assert schedule["notifications.queue_due_reminders"] <= 300
+    assert schedule["scheduling.queue_due_reminders"] <= 300
 
 
 def test_the_claim_timeout_outlasts_any_live_send():

@@ -3,10 +3,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notifications import compose, sms_text
+from notifications import sms_text
 from notifications.models import Notification
 from notifications.services import queue_notification
 from notifications.twilio_fake.resources import count_segments
+from scheduling import messages
 
 
 def test_curly_quotes_dashes_and_ellipses_become_gsm7():
@@ -42,7 +43,7 @@ def test_segment_counting_agrees_with_the_twilio_fake(text):
 
 @given(topic=st.text(min_size=1, max_size=300), school=st.text(min_size=1, max_size=200))
 def test_fit_always_lands_within_two_segments_and_keeps_the_fixed_parts(topic, school):
-    body = sms_text.fit(compose.INVITATION_TEXT, keep={"when": "Tue Mar 2, 10:00 AM EST", "grades": "6-8"},
+    body = sms_text.fit(messages.INVITATION_TEXT, keep={"when": "Tue Mar 2, 10:00 AM EST", "grades": "6-8"},
                         topic=topic, school=school, place=school)
     assert sms_text.segments(body) <= 2
     assert "Tue Mar 2, 10:00 AM EST" in body

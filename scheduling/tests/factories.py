@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from mentors.models import Skill
-from schools import services
+from scheduling import requests as request_flow
 from schools.tests.factories import TeacherFactory
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -30,6 +30,6 @@ def make_request(teacher=None, *, weeks=1, day=None, hour=10, skills=("robotics"
         "topic": "Build a line-following robot", "grade_band": "6-8", "format": "in_person", "student_count": 24,
         "mentors_needed": 1,
     } | fields
-    return services.create_request(
+    return request_flow.create_request(
         teacher=teacher, intervals=intervals, skills=list(Skill.objects.filter(slug__in=skills)), **values
     )

@@ -6,10 +6,10 @@ import pytest
 
 from mentors.tests.factories import MentorFactory
 from notifications.models import Notification
+from scheduling import requests as request_flow
 from scheduling import services as lifecycle
 from scheduling.models import Booking, Match
 from scheduling.tests.factories import make_request, next_weekday
-from schools import services
 from schools.models import MentorRequest
 from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
@@ -126,7 +126,7 @@ def test_a_booked_mentor_busy_at_the_new_time_is_released_and_told(teacher, conf
     clash = Match.objects.create(session=other.sessions.get(), mentor=confirmed.mentor, score=0.5)
     lifecycle.approve_match(match_id=clash.pk, actor=CoordinatorFactory(alliance=teacher.school.alliance).user)
     start = datetime.combine(day, time(13), NEW_YORK)
-    services.reschedule_request(request_id=confirmed.session.request_id, actor=teacher.user,
+    request_flow.reschedule_request(request_id=confirmed.session.request_id, actor=teacher.user,
                                 intervals=[(start, start + timedelta(hours=1))])
     confirmed.refresh_from_db()
     assert confirmed.status == Match.Status.CANCELLED

@@ -4,7 +4,7 @@ import re
 import pytest
 from django.core import mail
 
-from mentors.services import SIGNUP_SENT_MESSAGE
+from core.accounts import SIGNUP_SENT_MESSAGE
 from schools.models import MentorRequest, Teacher
 from schools.tests.factories import CoordinatorFactory, SchoolFactory, TeacherFactory, UserFactory
 

@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from alliances.models import Alliance, Coordinator
 from mentors.models import AvailabilityWindow, Company, Mentor, Skill
 from scheduling import matching
-from schools import services
+from scheduling import requests as request_flow
 from schools.models import School, Teacher
 
 PASSWORD = "mentorbridge-demo"
@@ -170,7 +170,7 @@ class Command(BaseCommand):
                 for w in range(weeks)
             ]
             virtual = index % 3 == 2
-            services.create_request(
+            request_flow.create_request(
                 teacher=teacher, topic=topic, grade_band=band, format="virtual" if virtual else "in_person",
                 student_count=rng.randint(18, 30), intervals=intervals, skills=[skills[s] for s in wanted],
                 mentors_needed=2 if index % 5 == 1 else 1,

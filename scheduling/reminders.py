@@ -9,8 +9,11 @@ from datetime import timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from . import compose, quiet_hours
-from .models import Notification
+from notifications import quiet_hours
+from notifications.models import Notification
+
+from . import messages
+from .models import Match, SessionInterval
 
 LEADS = (("2h", timedelta(hours=2)), ("24h", timedelta(hours=24)))
 # A text held for the night that would land this close to the start is not worth sending.
@@ -27,8 +30,6 @@ def lead_for(starts_at, now):
 
 def due_reminders(now=None):
     """(match, interval, lead) for each confirmed booking whose reminder time has come."""
-    from scheduling.models import Match, SessionInterval
-
     now = now or timezone.now()
     horizon = now + LEADS[-1][1]
     upcoming = SessionInterval.objects.filter(starts_at__gt=now, starts_at__lte=horizon)
@@ -50,13 +51,13 @@ def queue_due_reminders(now=None):
     """Queue every reminder that is due and not yet in the outbox; returns how many were queued."""
     now = now or timezone.now()
     due = list(due_reminders(now))
-    keys = {compose.reminder_key(*item) for item in due}
+    keys = {messages.reminder_key(*item) for item in due}
     done = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
     queued = 0
     for match, interval, lead in due:
-        if compose.reminder_key(match, interval, lead) in done or _lands_too_late(match, interval, now):
+        if messages.reminder_key(match, interval, lead) in done or _lands_too_late(match, interval, now):
             continue
-        compose.queue_reminder(match, interval, lead)
+        messages.queue_reminder(match, interval, lead)
         queued += 1
     return queued
 

@@ -11,11 +11,16 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from . import calendar
-from .models import Notification
-from .services import queue_notification
-from .sms_text import fit
+from notifications import calendar
+from notifications.models import Notification
+from notifications.services import queue_notification
+from notifications.sms_text import fit
 
+from .models import Match
+
+# How far back a personal calendar feed keeps past sessions, and which bookings it shows.
+FEED_HISTORY = timedelta(days=90)
+FEED_SHOWN = ("confirmed", "completed")
 # A cancellation this close to the start is sent at once, quiet hours or not.
 URGENT_WITHIN = timedelta(hours=24)
 
@@ -149,14 +154,6 @@ def queue_update(match):
         )
 
 
-def queue_session_update(session):
-    """`queue_update` for every mentor booked into `session` (approved, invited or confirmed)."""
-    for match in session.matches.filter(status__in=["approved", "invited", "confirmed"]).select_related(
-        "mentor__user", "session__request__school__alliance", "session__request__teacher__user"
-    ):
-        queue_update(match)
-
-
 def _withdraw_superseded(match, version):
     Notification.objects.filter(
         match=match, kind__in=["invitation", "update"], status=Notification.Status.PENDING
@@ -247,3 +244,27 @@ def queue_reminder(match, interval, lead):
         subject=f"Reminder: {request.topic} {starts}",
         body=f"Hello {mentor.display_name},\n\nA reminder: {request.topic} {starts}, {place(session)}.",
     )
+
+
+def _feed_matches(user):
+    matches = Match.objects.filter(
+        status__in=FEED_SHOWN, session__ends_at__gte=timezone.now() - FEED_HISTORY
+    ).exclude(session__status="cancelled")
+    mentor, teacher = getattr(user, "mentor", None), getattr(user, "teacher", None)
+    if mentor is not None:
+        return matches.filter(mentor=mentor)
+    if teacher is not None:
+        return matches.filter(session__request__teacher=teacher)
+    return matches.none()
+
+
+def calendar_feed(user):
+    """The entries of `user`'s personal calendar feed: their booked sessions of the last 90 days on, oldest
+    first, with the same UIDs as the emailed invitations (NOTIFICATIONS_CALENDAR_FEED)."""
+    matches = (
+        _feed_matches(user)
+        .select_related("mentor__user", "session__request__school__alliance", "session__request__teacher__user")
+        .prefetch_related("session__intervals")
+        .order_by("session__starts_at", "pk")
+    )
+    return [invitation_for(match, partstat="ACCEPTED") for match in matches]

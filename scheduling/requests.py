@@ -1,0 +1,139 @@
+"""A teacher's request becomes sessions to match: creating one, and moving it to new times.
+
+The request's own fields and its rules (times, place, who may ask) are the schools app's; booking its
+session, re-matching and telling the booked mentors are scheduling's.
+"""
+from datetime import timedelta
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from schools.models import MentorRequest
+from schools.services import RequestRefused, check_place, format_of, refuse_if_closed
+
+from . import messages
+from .models import Match, Session, SessionInterval
+from .services import MatchError, _book, _release, cancel_match, queue_task
+from .tasks import run_matching
+
+
+def _queue_matching(alliance_id, window_start, window_end):
+    queue_task(run_matching, alliance_id, window_start.isoformat(), window_end.isoformat())
+
+
+def _default_kind(format):
+    return MentorRequest.Kind.VIRTUAL_SESSION if format == "virtual" else MentorRequest.Kind.CLASSROOM_VISIT
+
+
+@transaction.atomic
+def create_request(*, teacher, topic, grade_band, format, student_count, intervals, skills=(),
+                   mentors_needed=1, description="", language="", meeting_link="", kind=None):
+    """A verified teacher asks for mentors; matching is queued once the request is saved.
+
+    `intervals` is one or more (start, end) pairs of aware datetimes: one visit, or a weekly series.
+    """
+    if not teacher.is_verified:
+        raise RequestRefused("A coordinator has to verify your account before you can request mentors.")
+    intervals = sorted(intervals)
+    request = MentorRequest.objects.create(
+        school=teacher.school, teacher=teacher, topic=topic, description=description, grade_band=grade_band,
+        format=format, language=language, student_count=student_count, mentors_needed=mentors_needed,
+        meeting_link=meeting_link,
+        kind=kind or _default_kind(format),
+    )
+    request.skills.set(skills)
+    session = Session.objects.create(
+        request=request, alliance_id=teacher.school.alliance_id, starts_at=intervals[0][0],
+        ends_at=intervals[-1][1], mentors_needed=mentors_needed,
+    )
+    SessionInterval.objects.bulk_create(SessionInterval(session=session, starts_at=s, ends_at=e) for s, e in intervals)
+    transaction.on_commit(partial(
+        _queue_matching, session.alliance_id, session.starts_at - timedelta(hours=1), session.ends_at
+    ))
+    return request
+
+
+@transaction.atomic
+def create_teacher_request(*, teacher, kind, time_options=None, series=None, **fields):
+    """A request from the request form or the API.
+
+    Give either `time_options` (one to three acceptable (start, end) pairs: the first is booked now and
+    the others are kept as alternatives a coordinator can move the session to) or `series` (the intervals
+    of a weekly series, one session so the students keep one mentor).
+    """
+    check_place(kind=kind, meeting_link=fields.get("meeting_link", ""))
+    if bool(time_options) == bool(series):
+        raise ValidationError({"time_options": "Give one to three time options, or a weekly series."})
+    intervals = [time_options[0]] if time_options else series
+    alternatives = [[s.isoformat(), e.isoformat()] for s, e in (time_options or [])[1:]]
+    request = create_request(teacher=teacher, intervals=intervals, format=format_of(kind), kind=kind, **fields)
+    if alternatives:
+        MentorRequest.objects.filter(pk=request.pk).update(alternative_times=alternatives)
+        request.alternative_times = alternatives
+    return request
+
+
+@transaction.atomic
+def reschedule_request(*, request_id, actor, intervals=None, meeting_link=None):
+    """Move a request's session to new times and/or a new meeting link.
+
+    The session's revision goes up, so every calendar invitation already sent is replaced (same UID, higher
+    SEQUENCE). Booked mentors keep their place and get the updated invitation, unless they are booked
+    elsewhere at the new time: then their match is cancelled (they are told) and a replacement is sought.
+    Matching runs again for the new time.
+    """
+    request = MentorRequest.objects.select_for_update().get(pk=request_id)
+    refuse_if_closed(request)
+    session = request.sessions.exclude(status=Session.Status.CANCELLED).order_by("starts_at").first()
+    if session is None:
+        raise RequestRefused("This request has no open session to move.")
+    moved = intervals is not None and _move_intervals(session, intervals)
+    relinked = meeting_link is not None and meeting_link != request.meeting_link
+    if relinked:
+        check_place(kind=request.kind, meeting_link=meeting_link)
+        MentorRequest.objects.filter(pk=request.pk).update(meeting_link=meeting_link)
+        request.meeting_link = meeting_link
+    if not (moved or relinked):
+        return request
+    Session.objects.filter(pk=session.pk).update(revision=F("revision") + 1)
+    session.refresh_from_db()
+    for match in _booked_matches(session):
+        _rebook(match, actor=actor, moved=moved)
+    transaction.on_commit(partial(
+        _queue_matching, session.alliance_id, session.starts_at - timedelta(hours=1), session.ends_at
+    ))
+    request.refresh_from_db()
+    return request
+
+
+def _move_intervals(session, intervals):
+    intervals = sorted(intervals)
+    if intervals == [(i.starts_at, i.ends_at) for i in session.intervals.all()]:
+        return False
+    session.intervals.all().delete()
+    SessionInterval.objects.bulk_create(
+        SessionInterval(session=session, starts_at=s, ends_at=e) for s, e in intervals
+    )
+    Session.objects.filter(pk=session.pk).update(starts_at=intervals[0][0], ends_at=intervals[-1][1])
+    return True
+
+
+def _booked_matches(session):
+    return list(
+        Match.objects.select_for_update(of=("self",)).filter(session=session, status__in=Match.BOOKED)
+        .select_related("mentor__user", "mentor__company", "session__request__school__alliance",
+                        "session__request__teacher__user")
+    )
+
+
+def _rebook(match, *, actor, moved):
+    if moved:
+        _release(match)
+        try:
+            _book(match)
+        except MatchError:
+            cancel_match(match_id=match.pk, actor=actor, reason="moved to a time the mentor is booked elsewhere")
+            return
+    messages.queue_update(match)
