@@ -1,5 +1,6 @@
 """Volunteer and coordinator forms. The rules themselves live in mentors/validation.py (shared with the API)."""
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -48,8 +49,6 @@ class SignupFields(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("email"):
-            from django.contrib.auth import get_user_model
-
             probe = get_user_model()(username=data["email"], email=data["email"],
                                      first_name=data.get("first_name", ""), last_name=data.get("last_name", ""))
             try:

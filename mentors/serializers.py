@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from core.vocabulary import FORMATS, GRADE_BANDS
 
-from . import validation
+from . import services, validation
 from .models import AvailabilityWindow, Mentor, Skill
 
 
@@ -94,8 +94,6 @@ class MentorProfileSerializer(serializers.ModelSerializer):
         return attrs
 
     def update(self, mentor, validated_data):
-        from . import services
-
         request = self.context.get("request")
         ip = request.META.get("REMOTE_ADDR") if request else None
         return services.update_profile(mentor=mentor, data=validated_data, ip=ip)

@@ -79,13 +79,13 @@ def _shorten(text, limit):
 
 def enqueue_send(notification_id, countdown=None):
     """Hand a row to a worker. A broker outage loses nothing: the sweeper re-queues pending rows."""
-    from .tasks import send_notification
+    from .tasks import send_notification  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
 
     _enqueue(send_notification, notification_id, countdown)
 
 
 def enqueue_settle(notification_id, countdown):
-    from .tasks import settle_notification_task
+    from .tasks import settle_notification_task  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
 
     _enqueue(settle_notification_task, notification_id, countdown)
 

@@ -12,6 +12,7 @@ from mentors.models import Mentor
 
 from . import engine
 from .models import Booking, Match, MatchingRun, Session
+from .request_status import refresh_request_status
 
 ADVISORY_LOCK_NAMESPACE = 0x4D42  # "MB": keeps our advisory locks apart from anyone else's
 
@@ -196,8 +197,6 @@ def run_matching(*, alliance_id, window_start, window_end, session_ids=None, wei
 
     Scores use `weights` when given, else the alliance's own; the run records which.
     """
-    from .services import refresh_request_status
-
     with transaction.atomic():
         lock_alliance(alliance_id)
         problem = build_problem(

@@ -14,8 +14,9 @@ from django.utils import timezone
 from core.errors import DomainError
 from schools.models import MentorRequest
 
-from . import messages
+from . import messages, selectors
 from .models import Booking, Match, MatchTransition, Session
+from .request_status import refresh_request_status
 
 S = Match.Status
 log = logging.getLogger(__name__)
@@ -135,8 +136,6 @@ def reject_match(*, match_id, actor, reason):
 @transaction.atomic
 def swap_match(*, match_id, mentor_id, actor):
     """Replace a proposal with another feasible mentor the coordinator picked from the ranked list."""
-    from . import selectors
-
     match = _lock(match_id)
     candidates = {mentor.pk: (score, reasons) for mentor, score, reasons in selectors.ranked_candidates(match.session)}
     if mentor_id not in candidates:
@@ -232,7 +231,7 @@ def mark_no_show(*, match_id, actor, reason=""):
 
 def _after_seat_freed(match):
     refresh_request_status(match.session.request_id)
-    from .tasks import backfill_session
+    from .tasks import backfill_session  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
 
     transaction.on_commit(partial(queue_task, backfill_session, match.session_id))
 
@@ -251,34 +250,9 @@ def queue_task(task, *args):
 def queue_alliance_matching(*, alliance_id):
     """Queue the alliance's weekly runs over the planning horizon now, as the hourly plan would;
     False if the broker would not take them (the hourly plan still catches up)."""
-    from .tasks import horizon_weeks, run_matching
+    from .tasks import horizon_weeks, run_matching  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
 
     return all(queue_task(run_matching, alliance_id, start, end) for start, end in horizon_weeks())
-
-
-def refresh_request_status(request_id):
-    """Derive the request's status from its sessions' matches."""
-    request = MentorRequest.objects.select_for_update().get(pk=request_id)
-    if request.status == MentorRequest.Status.CANCELLED:
-        return request
-    statuses = list(Match.objects.filter(session__request=request).values_list("status", flat=True))
-    needed = sum(request.sessions.exclude(status=Session.Status.CANCELLED).values_list("mentors_needed", flat=True))
-    status = _derive_status(statuses, needed)
-    if status != request.status:
-        MentorRequest.objects.filter(pk=request.pk).update(status=status)
-        request.status = status
-    return request
-
-
-def _derive_status(statuses, needed):
-    R = MentorRequest.Status
-    if needed and statuses.count(S.COMPLETED) >= needed:
-        return R.COMPLETED
-    if needed and statuses.count(S.CONFIRMED) + statuses.count(S.COMPLETED) >= needed:
-        return R.CONFIRMED
-    if any(s in (S.PROPOSED, S.APPROVED, S.INVITED, S.CONFIRMED) for s in statuses):
-        return R.PROPOSED
-    return R.MATCHING if statuses else R.SUBMITTED
 
 
 @transaction.atomic

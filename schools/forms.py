@@ -3,6 +3,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from alliances.models import Alliance
@@ -60,9 +62,6 @@ class TeacherJoinForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password"):
-            from django.contrib.auth import get_user_model
-            from django.contrib.auth.password_validation import validate_password
-
             probe = get_user_model()(username=self.email, email=self.email, first_name=data.get("first_name", ""))
             try:
                 validate_password(data["password"], probe)

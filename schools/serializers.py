@@ -1,4 +1,5 @@
 """API shapes for teachers' requests and teacher onboarding. Time and place rules come from schools/services.py."""
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
@@ -158,8 +159,6 @@ class AcceptInviteSerializer(serializers.Serializer):
         return phone_e164(value) if value else ""
 
     def validate(self, attrs):
-        from django.contrib.auth.password_validation import validate_password
-
         try:
             _, email, _ = services.read_teacher_invite(attrs["token"])
         except services.RequestRefused as refusal:

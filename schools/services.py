@@ -3,6 +3,7 @@ one transaction."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -118,8 +119,6 @@ def invite_teacher(*, school, email, actor):
 
 def read_teacher_invite(token):
     """(school, email, inviter) of an invite link; raises RequestRefused when it is broken or expired."""
-    from django.contrib.auth import get_user_model
-
     try:
         data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)
     except signing.BadSignature as exc:
@@ -138,8 +137,6 @@ def join_by_invite(*, token, password, first_name, last_name, phone=""):
     school, email, inviter = read_teacher_invite(token)
     if accounts.find_user_by_email(email) is not None:
         raise ValidationError({"email": "This email already has an account. Sign in instead."})
-    from django.contrib.auth import get_user_model
-
     try:
         with transaction.atomic():
             user = get_user_model().objects.create_user(username=email, email=email, password=password,

@@ -9,6 +9,8 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from urllib3.exceptions import NewConnectionError
 
+from notifications.twilio_fake.client import FakeTwilioHttpClient
+
 from ..sms_text import to_gsm7
 from .base import BaseSmsBackend, SentSms, SmsError
 
@@ -39,8 +41,6 @@ def make_client():
 
 def _new_client():
     if settings.TWILIO_API_BASE_URL:
-        from notifications.twilio_fake.client import FakeTwilioHttpClient
-
         http_client = FakeTwilioHttpClient(settings.TWILIO_API_BASE_URL, timeout=SEND_TIMEOUT_SECONDS)
     else:
         http_client = TwilioHttpClient(timeout=SEND_TIMEOUT_SECONDS)

@@ -19,6 +19,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -50,10 +51,8 @@ class Command(BaseCommand):
         if not settings.CELERY_BROKER_URL.startswith("redis"):
             raise CommandError("bench_notifications needs Redis: set CELERY_BROKER_URL")
         # The workers send; this process only queues (local settings run tasks in-process otherwise).
-        from config.celery import app
-
         # With config_from_object(namespace="CELERY") the prefixed name is the one that counts.
-        app.conf.CELERY_TASK_ALWAYS_EAGER = False
+        current_app.conf.CELERY_TASK_ALWAYS_EAGER = False
         scratch = self._create_scratch_db() if options["scratch_db"] else None
         try:
             self._bench_sending(options)
