@@ -37,10 +37,10 @@ test: venv browser lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: venv
-	$(BIN)/celery -A config worker --loglevel=info
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/celery -A config worker --loglevel=info
 
 beat: venv
-	$(BIN)/celery -A config beat --loglevel=info
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/celery -A config beat --loglevel=info
 
 clean:
 	rm -rf $(VENV) var staticfiles

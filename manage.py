@@ -7,7 +7,7 @@ from django.core.management import execute_from_command_line
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
     execute_from_command_line(sys.argv)
 

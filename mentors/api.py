@@ -114,7 +114,7 @@ class ApproveVolunteer(APIView):
     @extend_schema(request=None, responses=CoordinatorMentorSerializer)
     def post(self, request, pk):
         mentor = get_object_or_404(alliance_mentors(request), pk=pk)
-        mentor = services.approve_mentor(mentor_id=mentor.pk, actor=request.user)
+        mentor = services.approve_mentor(mentor_id=mentor.pk)
         return Response(CoordinatorMentorSerializer(mentor).data)
 
 
@@ -128,7 +128,7 @@ class BackgroundCheck(APIView):
         mentor = get_object_or_404(alliance_mentors(request), pk=pk)
         body = BackgroundCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        mentor = services.record_background_check(mentor_id=mentor.pk, actor=request.user, **body.validated_data)
+        mentor = services.record_background_check(mentor_id=mentor.pk, **body.validated_data)
         return Response(CoordinatorMentorSerializer(mentor).data)
 
 

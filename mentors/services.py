@@ -129,7 +129,7 @@ def profile_is_complete(mentor):
 # --- coordinator vetting ---------------------------------------------------
 
 @transaction.atomic
-def approve_mentor(*, mentor_id, actor):
+def approve_mentor(*, mentor_id):
     """A coordinator approves a pending volunteer (approval alone never skips the background check)."""
     mentor = Mentor.objects.select_for_update().get(pk=mentor_id)
     if mentor.status == Mentor.Status.PENDING:
@@ -142,9 +142,9 @@ def approve_mentor(*, mentor_id, actor):
 
 
 @transaction.atomic
-def record_background_check(*, mentor_id, actor, status, reference="", expires=None, today=None):
+def record_background_check(*, mentor_id, status, reference="", expires=None):
     """A coordinator records a background check. A cleared check needs an expiry date in the future."""
-    today = today or date.today()
+    today = date.today()
     if status not in Mentor.BackgroundCheck.values:
         raise ValidationError({"status": "Pick a background check status."})
     if status == Mentor.BackgroundCheck.CLEARED:

@@ -121,7 +121,7 @@ def merge_availability(blocks):
     return merged
 
 
-def parse_blackout_dates(values, *, today=None):
+def parse_blackout_dates(values):
     """Unique, sorted dates; accepts date objects or 'YYYY-MM-DD' strings (one per line in a text box)."""
     if isinstance(values, str):
         values = [line.strip() for line in values.replace(",", "\n").splitlines() if line.strip()]

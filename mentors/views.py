@@ -173,7 +173,7 @@ def coordinator_volunteers(request):
 def approve_volunteer(request, mentor_id):
     mentor = get_object_or_404(_alliance_mentors(request), pk=mentor_id)
     try:
-        services.approve_mentor(mentor_id=mentor.pk, actor=request.user)
+        services.approve_mentor(mentor_id=mentor.pk)
         messages.success(request, f"{mentor} is approved.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -188,7 +188,7 @@ def background_check(request, mentor_id):
     form = forms.BackgroundCheckForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_background_check(mentor_id=mentor.pk, actor=request.user, **form.cleaned_data)
+            services.record_background_check(mentor_id=mentor.pk, **form.cleaned_data)
         except ValidationError as error:
             forms.apply_errors(form, error)
         else:

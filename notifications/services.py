@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import hooks, quiet_hours, ratelimit, sms, sms_text
+from .errors import EmailError
 from .models import Notification, SmsOptOut
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,6 @@ def _deliver_sms(notification):
     try:
         sent = sms.send_sms(
             to=notification.to, body=notification.body, status_callback=status_callback_url(notification.pk),
-            idempotency_key=notification.key,
         )
     except sms.SmsError as exc:
         return _failed(notification, exc)
@@ -155,7 +155,7 @@ def _deliver_email(notification):
     try:
         invitation_email(notification).send()
     except Exception as exc:  # noqa: BLE001 - SMTP and backend errors are all worth a retry
-        return _failed(notification, sms.SmsError(str(exc), retryable=True))
+        return _failed(notification, EmailError(str(exc), retryable=True))
     with transaction.atomic():
         _finish(notification, N.SENT)
         notify_sent(notification)

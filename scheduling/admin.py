@@ -7,14 +7,28 @@ from .models import Booking, Match, MatchingRun, MatchTransition, Session, Sessi
 class IntervalInline(admin.TabularInline):
     model = SessionInterval
     extra = 0
+    can_delete = False
+    readonly_fields = ["starts_at", "ends_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    """Times are read-only: they change only through scheduling.requests.reschedule_request, which raises the
+    revision and tells every booked mentor. Sessions are made from requests, never added here."""
+
     list_display = ["__str__", "alliance", "starts_at", "mentors_needed", "status"]
     list_filter = ["status", "alliance"]
-    readonly_fields = ["status", "revision"]
+    readonly_fields = ["request", "alliance", "starts_at", "ends_at", "status", "revision"]
     inlines = [IntervalInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class TransitionInline(admin.TabularInline):

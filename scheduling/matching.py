@@ -192,7 +192,7 @@ def write_proposals(problem, result):
     return len(wanted)
 
 
-def run_matching(*, alliance_id, window_start, window_end, session_ids=None, weights=None):
+def propose_matches(*, alliance_id, window_start, window_end, session_ids=None, weights=None):
     """Propose mentors for the alliance's open sessions; one run per alliance at a time, idempotent.
 
     Scores use `weights` when given, else the alliance's own; the run records which.

@@ -78,8 +78,6 @@ class Match(models.Model):
     }
     # Statuses that hold the seat and the mentor's time.
     BOOKED = (S.APPROVED, S.INVITED, S.CONFIRMED)
-    # Statuses that keep the pair from being proposed again.
-    CLOSED_PAIR = (S.REJECTED, S.DECLINED, S.EXPIRED, S.CANCELLED, S.NO_SHOW)
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="matches")
@@ -103,11 +101,6 @@ class Match(models.Model):
 
     def __str__(self):
         return f"{self.mentor} for {self.session} ({self.status})"
-
-    @classmethod
-    def allowed_sources(cls, target):
-        """The statuses from which `target` may be reached."""
-        return [source for source, targets in cls.TRANSITIONS.items() if target in targets]
 
 
 class Booking(models.Model):

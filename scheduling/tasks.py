@@ -18,7 +18,7 @@ def run_matching(alliance_id, window_start, window_end):
     """Match one alliance over one window (ISO datetimes); one task per alliance-week scales out."""
     if not Alliance.objects.filter(pk=alliance_id).exists():
         return None
-    run = matching.run_matching(
+    run = matching.propose_matches(
         alliance_id=alliance_id,
         window_start=datetime.fromisoformat(window_start),
         window_end=datetime.fromisoformat(window_end),
@@ -32,7 +32,7 @@ def backfill_session(session_id):
     session = Session.objects.filter(pk=session_id, status=Session.Status.OPEN).first()
     if session is None:
         return None
-    run = matching.run_matching(
+    run = matching.propose_matches(
         alliance_id=session.alliance_id, window_start=session.starts_at, window_end=session.ends_at,
         session_ids=[session.pk],
     )

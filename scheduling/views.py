@@ -115,7 +115,7 @@ def bulk_approve(request, coordinator):
 
 @require_POST
 @coordinator_required
-def run_matching(request, coordinator):
+def queue_matching_now(request, coordinator):
     """Match the alliance's coming weeks now rather than at the next hourly plan (e.g. after new weights)."""
     if services.queue_alliance_matching(alliance_id=coordinator.alliance_id):
         messages.success(request, f"Matching is queued for the next {tasks.HORIZON_WEEKS} weeks; new proposals "

@@ -73,7 +73,7 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         mentor_request = self._own()
         body = RequestDetailsSerializer(mentor_request, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        services.update_request_details(request_id=mentor_request.pk, actor=request.user, **body.validated_data)
+        services.update_request_details(request_id=mentor_request.pk, **body.validated_data)
         return self._respond(mentor_request)
 
     @extend_schema(request=RescheduleSerializer, responses=MentorRequestSerializer)

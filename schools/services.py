@@ -71,7 +71,7 @@ def check_place(*, kind, meeting_link):
 
 
 @transaction.atomic
-def update_request_details(*, request_id, actor, **fields):
+def update_request_details(*, request_id, **fields):
     """Change what the class is about (topic, description, headcount); times go through reschedule_request."""
     allowed = {"topic", "description", "student_count"}
     request = MentorRequest.objects.select_for_update().get(pk=request_id)
@@ -146,11 +146,6 @@ def join_by_invite(*, token, password, first_name, last_name, phone=""):
     now = timezone.now()
     teacher = Teacher.objects.create(user=user, school=school, phone=phone, email_verified_at=now)
     return verify_teacher(teacher=teacher, actor=inviter)
-
-
-def schools_for_email(email, alliance=None):
-    schools = School.objects.filter(email_domain__iexact=email.rsplit("@", 1)[-1])
-    return schools.filter(alliance=alliance) if alliance else schools
 
 
 @transaction.atomic

@@ -159,7 +159,7 @@ def _save_edit(mentor_request, form, actor):
     details = {k: data[k] for k in ("topic", "description", "student_count")
                if data[k] != getattr(mentor_request, k)}
     with transaction.atomic():
-        services.update_request_details(request_id=mentor_request.pk, actor=actor, **details)
+        services.update_request_details(request_id=mentor_request.pk, **details)
         request_flow.reschedule_request(request_id=mentor_request.pk, actor=actor, intervals=form.intervals,
                                     meeting_link=data.get("meeting_link", ""))
 

@@ -10,9 +10,9 @@ def get_backend(path=None):
     return import_string(path or settings.SMS_BACKEND)()
 
 
-def send_sms(*, to, body, status_callback=None, idempotency_key=""):
+def send_sms(*, to, body, status_callback=None):
     """Send one text through the configured backend. Raises SmsError; says whether a retry could help."""
-    return get_backend().send(to=to, body=body, status_callback=status_callback, idempotency_key=idempotency_key)
+    return get_backend().send(to=to, body=body, status_callback=status_callback)
 
 
 __all__ = ["SentSms", "SmsError", "get_backend", "send_sms"]

@@ -1,5 +1,7 @@
 from dataclasses import dataclass
 
+from notifications.errors import DeliveryError
+
 
 @dataclass(frozen=True)
 class SentSms:
@@ -7,21 +9,12 @@ class SentSms:
     status: str = "sent"
 
 
-class SmsError(Exception):
-    """A send that failed. `retryable` says whether trying again could help; `code` is the provider's."""
-
-    def __init__(self, message, *, retryable, code="", bad_number=False, opted_out=False, ambiguous=False):
-        super().__init__(message)
-        # The request may or may not have reached the provider: settle before any retry.
-        self.ambiguous = ambiguous
-        self.retryable = retryable
-        self.code = str(code or "")
-        self.bad_number = bad_number
-        self.opted_out = opted_out
+class SmsError(DeliveryError):
+    """The SMS provider did not take a text (see DeliveryError for what the outbox reads from it)."""
 
 
 class BaseSmsBackend:
-    def send(self, *, to, body, status_callback=None, idempotency_key=""):
+    def send(self, *, to, body, status_callback=None):
         """Send one text; returns a SentSms or raises SmsError."""
         raise NotImplementedError
 

@@ -12,7 +12,7 @@ _ids = itertools.count(1)
 class SmsBackend(BaseSmsBackend):
     """Keeps texts in `notifications.sms.locmem.outbox` for tests."""
 
-    def send(self, *, to, body, status_callback=None, idempotency_key=""):
+    def send(self, *, to, body, status_callback=None):
         sid = f"locmem-{next(_ids)}"
         outbox.append({"sid": sid, "to": to, "body": body, "status_callback": status_callback,
                        "date_created": timezone.now()})

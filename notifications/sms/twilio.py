@@ -84,7 +84,7 @@ class SmsBackend(BaseSmsBackend):
             return {"messaging_service_sid": settings.TWILIO_MESSAGING_SERVICE_SID}
         return {"from_": settings.TWILIO_FROM_NUMBER}
 
-    def send(self, *, to, body, status_callback=None, idempotency_key=""):
+    def send(self, *, to, body, status_callback=None):
         kwargs = {"to": to, "body": body, **self._sender()}
         if status_callback:
             kwargs["status_callback"] = status_callback

@@ -21,7 +21,7 @@ def teacher(db):
 
 
 def run(teacher, **kwargs):
-    return matching.run_matching(alliance_id=teacher.school.alliance_id, **WINDOW, **kwargs)
+    return matching.propose_matches(alliance_id=teacher.school.alliance_id, **WINDOW, **kwargs)
 
 
 @pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_a_backfill_proposes_the_next_best_mentor_without_touching_other_session
     theirs = Match.objects.get(session__request=other)
     services.approve_match(match_id=mine.pk, actor=coordinator.user)
     services.decline_match(match_id=mine.pk, via="sms")
-    matching.run_matching(alliance_id=alliance.pk, **WINDOW, session_ids=[mine.session_id])
+    matching.propose_matches(alliance_id=alliance.pk, **WINDOW, session_ids=[mine.session_id])
     replacement = Match.objects.get(session__request=request, status="proposed")
     assert replacement.mentor != mine.mentor
     assert Match.objects.get(pk=theirs.pk).mentor == theirs.mentor

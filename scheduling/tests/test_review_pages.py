@@ -103,7 +103,7 @@ def test_the_queue_lists_requests_the_engine_could_not_fill(client, coordinator,
 
     make_request(teacher, grade_band="K-2", topic="Kitchen chemistry")
     MentorFactory(company__alliance=teacher.school.alliance, grade_bands=["9-12"])
-    matching.run_matching(alliance_id=teacher.school.alliance_id, window_start=datetime(2020, 1, 1, tzinfo=UTC),
+    matching.propose_matches(alliance_id=teacher.school.alliance_id, window_start=datetime(2020, 1, 1, tzinfo=UTC),
                           window_end=datetime(2100, 1, 1, tzinfo=UTC))
     page = client.get(reverse("scheduling:review-queue")).content.decode()
     assert "Kitchen chemistry" in page and "K-2" in page

@@ -180,7 +180,7 @@ class Command(BaseCommand):
 
     def _match(self, alliance):
         now = timezone.now()
-        run = matching.run_matching(alliance_id=alliance.pk, window_start=now, window_end=now + timedelta(weeks=8))
+        run = matching.propose_matches(alliance_id=alliance.pk, window_start=now, window_end=now + timedelta(weeks=8))
         stats = run.stats
         self.stdout.write(f"Matching proposed {stats.get('seats_filled')} of {stats.get('seats_wanted')} seats.")
 
