@@ -1,5 +1,6 @@
-"""Writes on the schools side: teachers' requests and the sessions they book, and teachers joining; each in
-one transaction."""
+"""Writes on the schools side: verifying and inviting teachers, a request's own details, and the rules every
+request obeys (times, place, who may ask); each write in one transaction. Booking a request's session and
+moving it are scheduling's (scheduling/requests.py)."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
