@@ -69,115 +69,98 @@ def assert_clean(rounds, check):
     assert problems == [], f"{len(problems)} of {len(rounds)} rounds went wrong, first: {problems[0]}"
 
 
-def test_approving_while_the_teacher_moves_the_session_books_the_new_time(people):
-    teacher, coordinator = people
+def _race_against_reschedule(answer, *, teacher, setup, ends):
+    """Race `answer(match)` against the teacher moving the session three hours later. Every round, both succeed,
+    the match ends as `ends` (a (status, trail) pair), and its booking is at the session's new time."""
 
     def check(codes, match):
         session = match.session
         if codes != ["ok", "ok"]:
             return "both must succeed"
-        if (match.status, _trail(match)) != ("approved", [("proposed", "approved")]):
+        if (match.status, _trail(match)) != ends:
             return f"ended {match.status} after {_trail(match)}"
         if session.revision != 1 or _booked_at(match) != [(session.starts_at, session.ends_at)]:
             return f"booked {_booked_at(match)} for a session now at {session.starts_at}"
         return ""
 
     rounds = race(
-        lambda m: services.approve_match(match_id=m.pk, actor=coordinator),
+        answer,
         lambda m: requests.reschedule_request(request_id=m.session.request_id, actor=teacher.user,
                                               intervals=_later(m)),
-        rounds=ROUNDS, setup=lambda n: _proposal(teacher, n),
+        rounds=ROUNDS, setup=setup,
     )
     assert_clean(rounds, check)
+
+
+def test_approving_while_the_teacher_moves_the_session_books_the_new_time(people):
+    teacher, coordinator = people
+    _race_against_reschedule(
+        lambda m: services.approve_match(match_id=m.pk, actor=coordinator),
+        teacher=teacher, setup=lambda n: _proposal(teacher, n), ends=("approved", [("proposed", "approved")]),
+    )
 
 
 def test_confirming_while_the_teacher_moves_the_session_keeps_the_mentor_at_the_new_time(people):
     teacher, coordinator = people
-
-    def check(codes, match):
-        session = match.session
-        if codes != ["ok", "ok"]:
-            return "both must succeed"
-        if (match.status, _trail(match)) != ("confirmed", [*INVITED, ("invited", "confirmed")]):
-            return f"ended {match.status} after {_trail(match)}"
-        if _booked_at(match) != [(session.starts_at, session.ends_at)]:
-            return f"booked {_booked_at(match)} for a session now at {session.starts_at}"
-        return ""
-
-    rounds = race(
+    _race_against_reschedule(
         lambda m: services.confirm_match(match_id=m.pk, via="sms"),
-        lambda m: requests.reschedule_request(request_id=m.session.request_id, actor=teacher.user,
-                                              intervals=_later(m)),
-        rounds=ROUNDS, setup=lambda n: _invited(teacher, coordinator, n),
+        teacher=teacher, setup=lambda n: _invited(teacher, coordinator, n),
+        ends=("confirmed", [*INVITED, ("invited", "confirmed")]),
     )
-    assert_clean(rounds, check)
 
 
-def _cancelled_request_check(*, won_first, lost_to_cancel):
-    """The request ends cancelled and no booking is left. Either the mentor's or coordinator's answer landed
-    first (codes ok, ok: the match ends as `won_first`), or the cancel did and the answer got a 409 (the match
-    ends as `lost_to_cancel`); each a (status, audit trail) pair."""
+def _race_against_cancel_request(answer, *, teacher, setup, won_first, lost_to_cancel):
+    """Race `answer(match)` against the teacher cancelling the request. Every round, the request ends cancelled
+    with no booking left, and either the answer landed first (codes ok, ok: the match ends as `won_first`) or
+    the cancel did and the answer got a 409 (the match ends as `lost_to_cancel`); each a (status, trail) pair."""
 
     def check(codes, match):
-        trail = _trail(match)
         request = MentorRequest.objects.get(pk=match.session.request_id)
         if request.status != MentorRequest.Status.CANCELLED:
             return f"request left {request.status}"
         if _booked_at(match):
             return f"{match.status} match still holds {_booked_at(match)}"
-        if codes == ["ok", "ok"]:
-            allowed = won_first
-        elif codes == ["transition_not_allowed", "ok"]:
-            allowed = lost_to_cancel
-        else:
-            return "unexpected outcome"
-        if (match.status, trail) != allowed:
-            return f"ended {match.status} after {trail}, expected {allowed}"
+        allowed = {("ok", "ok"): won_first, ("transition_not_allowed", "ok"): lost_to_cancel}.get(tuple(codes))
+        if (match.status, _trail(match)) != allowed:
+            return f"ended {match.status} after {_trail(match)}, expected {allowed}"
         return ""
 
-    return check
+    rounds = race(
+        answer,
+        lambda m: services.cancel_request(request_id=m.session.request_id, actor=teacher.user, reason="snow day"),
+        rounds=ROUNDS, setup=setup,
+    )
+    assert_clean(rounds, check)
 
 
 def test_confirming_while_the_teacher_cancels_the_request_ends_cancelled_either_way(people):
     teacher, coordinator = people
-    check = _cancelled_request_check(
+    _race_against_cancel_request(
+        lambda m: services.confirm_match(match_id=m.pk, via="sms"),
+        teacher=teacher, setup=lambda n: _invited(teacher, coordinator, n),
         won_first=("cancelled", [*INVITED, ("invited", "confirmed"), ("confirmed", "cancelled")]),
         lost_to_cancel=("cancelled", [*INVITED, ("invited", "cancelled")]),
     )
-    rounds = race(
-        lambda m: services.confirm_match(match_id=m.pk, via="sms"),
-        lambda m: services.cancel_request(request_id=m.session.request_id, actor=teacher.user, reason="snow day"),
-        rounds=ROUNDS, setup=lambda n: _invited(teacher, coordinator, n),
-    )
-    assert_clean(rounds, check)
 
 
 def test_declining_while_the_teacher_cancels_the_request_frees_the_mentor_either_way(people):
     teacher, coordinator = people
-    check = _cancelled_request_check(
+    _race_against_cancel_request(
+        lambda m: services.decline_match(match_id=m.pk, via="sms", reason="busy"),
+        teacher=teacher, setup=lambda n: _invited(teacher, coordinator, n),
         won_first=("declined", [*INVITED, ("invited", "declined")]),
         lost_to_cancel=("cancelled", [*INVITED, ("invited", "cancelled")]),
     )
-    rounds = race(
-        lambda m: services.decline_match(match_id=m.pk, via="sms", reason="busy"),
-        lambda m: services.cancel_request(request_id=m.session.request_id, actor=teacher.user, reason="snow day"),
-        rounds=ROUNDS, setup=lambda n: _invited(teacher, coordinator, n),
-    )
-    assert_clean(rounds, check)
 
 
 def test_approving_while_the_teacher_cancels_the_request_leaves_no_booking(people):
     teacher, coordinator = people
-    check = _cancelled_request_check(
+    _race_against_cancel_request(
+        lambda m: services.approve_match(match_id=m.pk, actor=coordinator),
+        teacher=teacher, setup=lambda n: _proposal(teacher, n),
         won_first=("cancelled", [("proposed", "approved"), ("approved", "cancelled")]),
         lost_to_cancel=("cancelled", [("proposed", "cancelled")]),
     )
-    rounds = race(
-        lambda m: services.approve_match(match_id=m.pk, actor=coordinator),
-        lambda m: services.cancel_request(request_id=m.session.request_id, actor=teacher.user, reason="snow day"),
-        rounds=ROUNDS, setup=lambda n: _proposal(teacher, n),
-    )
-    assert_clean(rounds, check)
 
 
 def test_approving_while_matching_runs_again_keeps_the_approval(people):
