@@ -14,6 +14,7 @@ from django.utils import timezone
 from notifications import compose
 from schools.models import MentorRequest
 
+from .locks import lock_match, lock_matches, lock_request, lock_sessions
 from .models import Booking, Match, MatchTransition, Session
 
 S = Match.Status
@@ -36,12 +37,8 @@ class TransitionNotAllowed(MatchError):
 
 
 def _lock(match_id):
-    return (
-        Match.objects.select_for_update(of=("self",))
-        .select_related("session__request__school__alliance", "session__request__teacher__user",
-                        "mentor__user", "mentor__company")
-        .get(pk=match_id)
-    )
+    """The match, with its request and session locked first (the lock order of `scheduling.locks`)."""
+    return lock_match(match_id)
 
 
 def _move(match, target, *, actor=None, via="web", reason="", **fields):
@@ -102,7 +99,7 @@ def _release(match):
 
 
 def _check_seat(match):
-    session = Session.objects.select_for_update().get(pk=match.session_id)
+    session = match.session  # locked by `_lock`, so no other approval can take the seat meanwhile
     booked = session.matches.filter(status__in=Match.BOOKED).exclude(pk=match.pk).count()
     if booked >= session.mentors_needed:
         raise MatchError("This session already has all the mentors it needs.", code="session_full")
@@ -246,7 +243,7 @@ def queue_alliance_matching(*, alliance_id):
 
 def refresh_request_status(request_id):
     """Derive the request's status from its sessions' matches."""
-    request = MentorRequest.objects.select_for_update().get(pk=request_id)
+    request = lock_request(request_id)
     if request.status == MentorRequest.Status.CANCELLED:
         return request
     statuses = list(Match.objects.filter(session__request=request).values_list("status", flat=True))
@@ -272,12 +269,13 @@ def _derive_status(statuses, needed):
 @transaction.atomic
 def cancel_request(*, request_id, actor, reason):
     """The teacher calls off a request: every live match is cancelled and its mentor told."""
-    request = MentorRequest.objects.select_for_update().get(pk=request_id)
+    request = lock_request(request_id)
     if request.status in (MentorRequest.Status.CANCELLED, MentorRequest.Status.COMPLETED):
         raise MatchError(f"This request is already {request.status}.", code="transition_not_allowed")
-    live = Match.objects.filter(session__request=request, status__in=[S.PROPOSED, *Match.BOOKED])
-    for match_id in live.values_list("pk", flat=True):
-        cancel_match(match_id=match_id, actor=actor, reason=reason, backfill=False)
+    lock_sessions(request.sessions.values_list("pk", flat=True))
+    live = lock_matches(Match.objects.filter(session__request=request, status__in=[S.PROPOSED, *Match.BOOKED]))
+    for match in live:
+        cancel_match(match_id=match.pk, actor=actor, reason=reason, backfill=False)
     request.sessions.update(status=Session.Status.CANCELLED)
     MentorRequest.objects.filter(pk=request.pk).update(status=MentorRequest.Status.CANCELLED)
     request.status = MentorRequest.Status.CANCELLED

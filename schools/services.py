@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from scheduling.engine import MAX_WEIGHT, is_weight
+from scheduling.locks import lock_matches, lock_request, lock_sessions
 from scheduling.models import Match, Session, SessionInterval
 
 from .models import DEFAULT_WEIGHTS, Alliance, MentorRequest, School, Teacher
@@ -156,11 +157,12 @@ def reschedule_request(*, request_id, actor, intervals=None, meeting_link=None):
     elsewhere at the new time: then their match is cancelled (they are told) and a replacement is sought.
     Matching runs again for the new time.
     """
-    request = MentorRequest.objects.select_for_update().get(pk=request_id)
+    request = lock_request(request_id)
     _refuse_if_closed(request)
     session = request.sessions.exclude(status=Session.Status.CANCELLED).order_by("starts_at").first()
     if session is None:
         raise RequestRefused("This request has no open session to move.")
+    [session] = lock_sessions([session.pk])
     moved = intervals is not None and _move_intervals(session, intervals)
     relinked = meeting_link is not None and meeting_link != request.meeting_link
     if relinked:
@@ -193,11 +195,7 @@ def _move_intervals(session, intervals):
 
 
 def _booked_matches(session):
-    return list(
-        Match.objects.select_for_update(of=("self",)).filter(session=session, status__in=Match.BOOKED)
-        .select_related("mentor__user", "mentor__company", "session__request__school__alliance",
-                        "session__request__teacher__user")
-    )
+    return lock_matches(Match.objects.filter(session=session, status__in=Match.BOOKED))
 
 
 def _rebook(match, *, actor, moved):
