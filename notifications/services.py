@@ -157,6 +157,7 @@ def _deliver_email(notification):
     except Exception as exc:  # noqa: BLE001 - SMTP and backend errors are all worth a retry
         return _failed(notification, sms.SmsError(str(exc), retryable=True))
     with transaction.atomic():
+        _lock_what_sent_starts(notification)
         _finish(notification, N.SENT)
         _after_sent(notification)
     return None
@@ -166,6 +167,7 @@ def record_sent(notification, provider_id, *, provider_status=""):
     """The provider accepted the message: the row is sent, whoever (worker, callback, settle) gets here first."""
     now = timezone.now()
     with transaction.atomic():
+        _lock_what_sent_starts(notification)
         mine = Notification.objects.filter(pk=notification.pk)
         try:
             updated = mine.filter(status__in=[N.SENDING, N.PENDING, N.NEEDS_ATTENTION]).update(
@@ -210,6 +212,16 @@ def _finish(notification, status, **fields):
     sent_at = timezone.now() if status == N.SENT else None
     Notification.objects.filter(pk=notification.pk, status=N.SENDING).update(status=status, sent_at=sent_at, **fields)
     return None
+
+
+def _lock_what_sent_starts(notification):
+    """Lock the rows `_after_sent` will change before the outbox row itself: the lock order of
+    `scheduling.locks` puts request, session and match before the notifications they write."""
+    if notification.kind != "invitation" or not notification.match_id:
+        return
+    from scheduling.locks import lock_match
+
+    lock_match(notification.match_id)
 
 
 def _after_sent(notification):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mentors.tests.factories import MentorFactory
+from notifications import services as outbox
 from scheduling import matching, services
 from scheduling.models import Booking, Match
 from scheduling.tests.factories import make_request, next_weekday
@@ -187,3 +188,18 @@ def test_approving_while_matching_runs_again_keeps_the_approval(people):
         rounds=ROUNDS, setup=proposed_by_the_engine,
     )
     assert_clean(rounds, check)
+
+
+def test_recording_a_sent_invitation_while_the_session_moves_starts_the_clock_at_the_new_time(people):
+    """The outbox records a text as sent, which starts the mentor's clock (the match becomes invited), while
+    the teacher moves the session, which withdraws the invitations still waiting to go."""
+    teacher, coordinator = people
+
+    def approved(number):
+        match = _proposal(teacher, number)
+        return services.approve_match(match_id=match.pk, actor=coordinator)
+
+    _race_against_reschedule(
+        lambda m: outbox.record_sent(m.notifications.get(channel="sms", kind="invitation"), f"SM{m.pk:032d}"),
+        teacher=teacher, setup=approved, ends=("invited", [("proposed", "approved"), ("approved", "invited")]),
+    )
