@@ -2,6 +2,7 @@
 
 Each service runs in one transaction, checks the transition with a compare-and-set
 UPDATE, records who did it and why, and writes its notifications in the same transaction.
+Rows are locked in the one order of `scheduling.locks` (request, session, match, booking).
 """
 import logging
 from datetime import UTC, timedelta
