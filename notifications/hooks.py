@@ -5,6 +5,8 @@ function of a higher layer, imported when first called (so tests may override th
 
 - NOTIFICATIONS_SENT_HANDLER(notification): a notification was sent (a worker, a status callback or the
   settling sweep got there first). Called once per notification, inside the transaction that records it.
+- NOTIFICATIONS_BEFORE_SENT(notification): called inside the same transaction, before the outbox row is
+  updated, so the domain can take its locks in its own order (request, session, match, then notification).
 - NOTIFICATIONS_REPLY_HANDLER(*, phone, keyword, choice, body): an inbound text from a known number that is
   not STOP/START/HELP. `keyword` and `choice` are what `inbound.parse` read ("YES", 2); returns an
   `inbound.Outcome`, or None for "not understood" (the text goes to the coordinators' inbox).

@@ -157,6 +157,7 @@ def _deliver_email(notification):
     except Exception as exc:  # noqa: BLE001 - SMTP and backend errors are all worth a retry
         return _failed(notification, EmailError(str(exc), retryable=True))
     with transaction.atomic():
+        _lock_what_sent_starts(notification)
         _finish(notification, N.SENT)
         notify_sent(notification)
     return None
@@ -166,6 +167,7 @@ def record_sent(notification, provider_id, *, provider_status=""):
     """The provider accepted the message: the row is sent, whoever (worker, callback, settle) gets here first."""
     now = timezone.now()
     with transaction.atomic():
+        _lock_what_sent_starts(notification)
         mine = Notification.objects.filter(pk=notification.pk)
         try:
             updated = mine.filter(status__in=[N.SENDING, N.PENDING, N.NEEDS_ATTENTION]).update(
@@ -215,6 +217,12 @@ def _finish(notification, status, **fields):
 def notify_sent(notification):
     """Tell the domain a notification went out (NOTIFICATIONS_SENT_HANDLER)."""
     hooks.call("NOTIFICATIONS_SENT_HANDLER", notification)
+
+
+def _lock_what_sent_starts(notification):
+    """Let the domain lock what the send will change before the outbox row itself
+    (NOTIFICATIONS_BEFORE_SENT): its lock order puts request, session and match before their notifications."""
+    hooks.call("NOTIFICATIONS_BEFORE_SENT", notification)
 
 
 def _number_flagged_invalid(phone):

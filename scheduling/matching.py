@@ -11,6 +11,7 @@ from alliances.models import Alliance
 from mentors.models import Mentor
 
 from . import engine
+from .locks import lock_requests, lock_sessions
 from .models import Booking, Match, MatchingRun, Session
 from .request_status import refresh_request_status
 
@@ -37,13 +38,27 @@ def lock_alliance(alliance_id):
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, alliance_id])
 
 
-def _sessions_in_scope(alliance_id, window_start, window_end, session_ids):
+def _scope(alliance_id, window_start, window_end, session_ids):
     sessions = Session.objects.filter(alliance_id=alliance_id, status=Session.Status.OPEN)
     if session_ids is not None:
-        sessions = sessions.filter(pk__in=session_ids)
-    else:
-        sessions = sessions.filter(starts_at__gte=window_start, starts_at__lt=window_end)
+        return sessions.filter(pk__in=session_ids)
+    return sessions.filter(starts_at__gte=window_start, starts_at__lt=window_end)
+
+
+def _sessions_in_scope(alliance_id, window_start, window_end, session_ids):
+    sessions = _scope(alliance_id, window_start, window_end, session_ids)
     return list(sessions.select_related("request__school").prefetch_related("intervals", "request__skills"))
+
+
+def lock_scope(*, alliance_id, window_start, window_end, session_ids=None):
+    """Lock the requests, then the sessions, a run will write to (the order of `scheduling.locks`); their ids.
+
+    Taken before the problem is read, so no approval, cancellation or move of those sessions lands between
+    what the engine was shown and the proposals written back.
+    """
+    scope = _scope(alliance_id, window_start, window_end, session_ids)
+    lock_requests(scope.values_list("request_id", flat=True))
+    return [session.pk for session in lock_sessions(scope.values_list("pk", flat=True))]
 
 
 def _session_spec(session, booked):
@@ -199,6 +214,9 @@ def propose_matches(*, alliance_id, window_start, window_end, session_ids=None, 
     """
     with transaction.atomic():
         lock_alliance(alliance_id)
+        session_ids = lock_scope(
+            alliance_id=alliance_id, window_start=window_start, window_end=window_end, session_ids=session_ids
+        )
         problem = build_problem(
             alliance_id=alliance_id, window_start=window_start, window_end=window_end, session_ids=session_ids
         )

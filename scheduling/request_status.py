@@ -1,6 +1,7 @@
 """A request's status follows from its sessions' matches; every service that moves a match refreshes it."""
 from schools.models import MentorRequest
 
+from .locks import lock_request
 from .models import Match, Session
 
 S = Match.Status
@@ -8,7 +9,7 @@ S = Match.Status
 
 def refresh_request_status(request_id):
     """Derive the request's status from its sessions' matches."""
-    request = MentorRequest.objects.select_for_update().get(pk=request_id)
+    request = lock_request(request_id)
     if request.status == MentorRequest.Status.CANCELLED:
         return request
     statuses = list(Match.objects.filter(session__request=request).values_list("status", flat=True))

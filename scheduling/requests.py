@@ -14,6 +14,7 @@ from schools.models import MentorRequest
 from schools.services import RequestRefused, check_place, format_of, refuse_if_closed
 
 from . import messages
+from .locks import lock_matches, lock_request, lock_sessions
 from .models import Match, Session, SessionInterval
 from .services import MatchError, _book, _release, cancel_match, queue_task
 from .tasks import run_matching
@@ -84,11 +85,12 @@ def reschedule_request(*, request_id, actor, intervals=None, meeting_link=None):
     elsewhere at the new time: then their match is cancelled (they are told) and a replacement is sought.
     Matching runs again for the new time.
     """
-    request = MentorRequest.objects.select_for_update().get(pk=request_id)
+    request = lock_request(request_id)
     refuse_if_closed(request)
     session = request.sessions.exclude(status=Session.Status.CANCELLED).order_by("starts_at").first()
     if session is None:
         raise RequestRefused("This request has no open session to move.")
+    [session] = lock_sessions([session.pk])
     moved = intervals is not None and _move_intervals(session, intervals)
     relinked = meeting_link is not None and meeting_link != request.meeting_link
     if relinked:
@@ -121,11 +123,7 @@ def _move_intervals(session, intervals):
 
 
 def _booked_matches(session):
-    return list(
-        Match.objects.select_for_update(of=("self",)).filter(session=session, status__in=Match.BOOKED)
-        .select_related("mentor__user", "mentor__company", "session__request__school__alliance",
-                        "session__request__teacher__user")
-    )
+    return lock_matches(Match.objects.filter(session=session, status__in=Match.BOOKED))
 
 
 def _rebook(match, *, actor, moved):

@@ -2,6 +2,7 @@
 
 Each service runs in one transaction, checks the transition with a compare-and-set
 UPDATE, records who did it and why, and writes its notifications in the same transaction.
+Rows are locked in the one order of `scheduling.locks` (request, session, match, booking).
 """
 import logging
 from datetime import UTC, timedelta
@@ -15,6 +16,7 @@ from core.errors import DomainError
 from schools.models import MentorRequest
 
 from . import messages, selectors
+from .locks import lock_match, lock_matches, lock_request, lock_sessions
 from .models import Booking, Match, MatchTransition, Session
 from .request_status import refresh_request_status
 
@@ -37,12 +39,8 @@ class TransitionNotAllowed(MatchError):
 
 
 def _lock(match_id):
-    return (
-        Match.objects.select_for_update(of=("self",))
-        .select_related("session__request__school__alliance", "session__request__teacher__user",
-                        "mentor__user", "mentor__company")
-        .get(pk=match_id)
-    )
+    """The match, with its request and session locked first (the lock order of `scheduling.locks`)."""
+    return lock_match(match_id)
 
 
 def _move(match, target, *, actor=None, via="web", reason="", **fields):
@@ -103,7 +101,7 @@ def _release(match):
 
 
 def _check_seat(match):
-    session = Session.objects.select_for_update().get(pk=match.session_id)
+    session = match.session  # locked by `_lock`, so no other approval can take the seat meanwhile
     booked = session.matches.filter(status__in=Match.BOOKED).exclude(pk=match.pk).count()
     if booked >= session.mentors_needed:
         raise MatchError("This session already has all the mentors it needs.", code="session_full")
@@ -154,6 +152,13 @@ def mark_match_invited(*, match_id):
         respond_by = timezone.now() + timedelta(hours=settings.INVITATION_TTL_HOURS)
         respond_by = min(respond_by, match.session.starts_at - timedelta(hours=2))
         return _move(match, S.INVITED, via="system", respond_by=respond_by)
+
+
+def lock_before_sent(notification):
+    """NOTIFICATIONS_BEFORE_SENT: lock an invitation's request, session and match before the outbox row,
+    in the order of `scheduling.locks`, so recording the send cannot deadlock with a reschedule."""
+    if notification.kind == "invitation" and notification.match_id:
+        lock_match(notification.match_id)
 
 
 def notification_sent(notification):
@@ -258,12 +263,13 @@ def queue_alliance_matching(*, alliance_id):
 @transaction.atomic
 def cancel_request(*, request_id, actor, reason):
     """The teacher calls off a request: every live match is cancelled and its mentor told."""
-    request = MentorRequest.objects.select_for_update().get(pk=request_id)
+    request = lock_request(request_id)
     if request.status in (MentorRequest.Status.CANCELLED, MentorRequest.Status.COMPLETED):
         raise MatchError(f"This request is already {request.status}.", code="transition_not_allowed")
-    live = Match.objects.filter(session__request=request, status__in=[S.PROPOSED, *Match.BOOKED])
-    for match_id in live.values_list("pk", flat=True):
-        cancel_match(match_id=match_id, actor=actor, reason=reason, backfill=False)
+    lock_sessions(request.sessions.values_list("pk", flat=True))
+    live = lock_matches(Match.objects.filter(session__request=request, status__in=[S.PROPOSED, *Match.BOOKED]))
+    for match in live:
+        cancel_match(match_id=match.pk, actor=actor, reason=reason, backfill=False)
     request.sessions.update(status=Session.Status.CANCELLED)
     MentorRequest.objects.filter(pk=request.pk).update(status=MentorRequest.Status.CANCELLED)
     request.status = MentorRequest.Status.CANCELLED

@@ -141,6 +141,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # --- Mentorbridge ---------------------------------------------------------
 # Backends are picked like EMAIL_BACKEND: a dotted path to a class.
 # What notifications/ (plumbing) tells or asks the domain; see notifications/hooks.py for each contract.
+NOTIFICATIONS_BEFORE_SENT = "scheduling.services.lock_before_sent"
 NOTIFICATIONS_SENT_HANDLER = "scheduling.services.notification_sent"
 NOTIFICATIONS_REPLY_HANDLER = "scheduling.replies.handle_reply"
 NOTIFICATIONS_ALLIANCE_OF_PHONE = "scheduling.replies.alliance_of_phone"

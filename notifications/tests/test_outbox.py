@@ -2,19 +2,19 @@
 
 These run the real Twilio SDK against the local Twilio-compatible server (`fake_twilio`).
 """
-import threading
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from mentors.tests.factories import MentorFactory
 from notifications import services, tasks
 from notifications.models import Notification, SmsOptOut
 from notifications.sms import twilio as twilio_backend
+from testsupport.races import race
 
 pytestmark = pytest.mark.django_db
 N = Notification.Status
@@ -109,23 +109,9 @@ def test_it_sends_through_a_messaging_service_when_one_is_configured(fake_twilio
 @pytest.mark.django_db(transaction=True)
 def test_only_one_of_many_concurrent_workers_wins_the_claim():
     notification = text()
-    barrier = threading.Barrier(8)
-    winners = []
-
-    def race():
-        try:
-            barrier.wait()
-            if services.claim(notification.pk):
-                winners.append(1)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=race) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(winners) == 1
+    [played] = race(*[lambda: services.claim(notification.pk)] * 8)
+    assert played.codes == ["ok"] * 8
+    assert sum(bool(outcome.value) for outcome in played.outcomes) == 1
 
 
 def test_a_row_held_for_later_is_not_sent_before_its_time(fake_twilio):

@@ -1,0 +1,56 @@
+"""Row locks, always taken in one order: request, then session, then match, then booking.
+
+    MentorRequest  ->  Session  ->  Match  ->  Booking   (notification rows are written last)
+
+Two transactions that take the same locks in opposite orders can each hold what the other waits for, and
+PostgreSQL ends one of them with "deadlock detected". So every service that locks more than one of these
+rows takes them top-down, through the helpers here:
+
+- A service that starts from a match reads the match's request and session ids without a lock, locks the
+  request, the session and the match (`lock_match`), and only then looks at the match's status: whatever
+  it read before the locks may be stale.
+- Several rows of one kind are locked in ascending id order (`lock_requests`, `lock_sessions`).
+- A conditional UPDATE (a compare-and-set) or a DELETE locks the rows it touches as `select_for_update`
+  does, so it may only touch rows of a kind below the ones already locked, or rows already locked.
+- Bookings are inserted or released only while their match is locked.
+- A matching run takes its alliance's advisory lock (`matching.lock_alliance`) before any of these, and an
+  alliance's weights row is locked alone.
+"""
+from schools.models import MentorRequest
+
+from .models import Match, Session
+
+MATCH_RELATED = ("session__request__school__alliance", "session__request__teacher__user",
+                 "mentor__user", "mentor__company")
+
+
+def lock_request(request_id):
+    """The request, locked until the transaction ends (the first lock of any service that takes several)."""
+    return MentorRequest.objects.select_for_update().get(pk=request_id)
+
+
+def lock_requests(request_ids):
+    """Several requests, locked in id order."""
+    return list(MentorRequest.objects.select_for_update().filter(pk__in=request_ids).order_by("pk"))
+
+
+def lock_sessions(session_ids):
+    """Several sessions, locked in id order; take their requests' locks first."""
+    return list(Session.objects.select_for_update().filter(pk__in=session_ids).order_by("pk"))
+
+
+def lock_match(match_id):
+    """The match with its request and session locked before it, in that order; fresh from the database.
+
+    Raises Match.DoesNotExist for an unknown id. A match never moves to another session, so the ids read
+    before the locks still name its request and session once they are held.
+    """
+    request_id, session_id = Match.objects.values_list("session__request_id", "session_id").get(pk=match_id)
+    lock_request(request_id)
+    lock_sessions([session_id])
+    return Match.objects.select_for_update(of=("self",)).select_related(*MATCH_RELATED).get(pk=match_id)
+
+
+def lock_matches(matches):
+    """Several matches (a queryset), locked in id order; take their requests' and sessions' locks first."""
+    return list(matches.select_for_update(of=("self",)).select_related(*MATCH_RELATED).order_by("pk"))
