@@ -11,10 +11,9 @@ import pytest
 
 from mentors.tests.factories import MentorFactory
 from notifications import services as outbox
-from scheduling import matching, services
+from scheduling import matching, requests, services
 from scheduling.models import Booking, Match
 from scheduling.tests.factories import make_request, next_weekday
-from schools import services as requests
 from schools.models import MentorRequest
 from schools.tests.factories import CoordinatorFactory, TeacherFactory
 from testsupport.races import race
@@ -170,7 +169,7 @@ def test_approving_while_matching_runs_again_keeps_the_approval(people):
     def proposed_by_the_engine(number):
         make_request(teacher, day=_day(number), hour=9 + number % 6, topic=f"Robots {number}")
         MentorFactory(company__alliance=teacher.school.alliance)
-        matching.run_matching(alliance_id=teacher.school.alliance_id, **WINDOW)
+        matching.propose_matches(alliance_id=teacher.school.alliance_id, **WINDOW)
         return Match.objects.filter(status="proposed").latest("pk")
 
     def check(codes, match):
@@ -184,7 +183,7 @@ def test_approving_while_matching_runs_again_keeps_the_approval(people):
 
     rounds = race(
         lambda m: services.approve_match(match_id=m.pk, actor=coordinator),
-        lambda m: matching.run_matching(alliance_id=teacher.school.alliance_id, **WINDOW),
+        lambda m: matching.propose_matches(alliance_id=teacher.school.alliance_id, **WINDOW),
         rounds=ROUNDS, setup=proposed_by_the_engine,
     )
     assert_clean(rounds, check)
