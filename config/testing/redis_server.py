@@ -1,4 +1,5 @@
 """A private `redis-server` on a free port: tests may stop, kill or empty it without touching anyone else's Redis."""
+import os
 import shutil
 import socket
 import subprocess
@@ -15,6 +16,11 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def _real_clock_env():
+    """redis-server does not start under libfaketime (the suite's year-ahead check); it needs no fake date."""
+    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
 
 
 class RedisServer:
@@ -34,7 +40,7 @@ class RedisServer:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", self._dir, "--daemonize", "no", "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_real_clock_env(),
         )
         self._wait(up=True)
         return self
