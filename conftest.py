@@ -105,6 +105,12 @@ def celery_worker_process(transactional_db, settings, tmp_path, redis_server):
         worker.stop()
 
 
+@pytest.fixture
+def quiet_queues(redis_server):
+    """Commits really happen under live_server: what they queue goes to this test's own Redis, thrown away after."""
+    return redis_server
+
+
 def run_on_worker(task, worker, *args, timeout=60):
     """Queue `task(*args)` and wait until `worker` has finished it (as beat would queue it)."""
     result = task.delay(*args)
