@@ -9,6 +9,7 @@ from config.testing.redis_server import RedisServer
 from config.testing.worker import WorkerProcess, publish_to, worker_env
 from notifications.sms import locmem
 from notifications.twilio_fake.server import FakeTwilio
+from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
 _configured_broker = django_settings.CELERY_BROKER_URL
 
@@ -49,6 +50,18 @@ def api():
         return client
 
     return client_for
+
+
+@pytest.fixture
+def teacher(db):
+    """A verified teacher of a school in a fresh alliance."""
+    return TeacherFactory()
+
+
+@pytest.fixture
+def coordinator(teacher):
+    """A coordinator of the teacher's alliance."""
+    return CoordinatorFactory(alliance=teacher.school.alliance)
 
 
 @pytest.fixture

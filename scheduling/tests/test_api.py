@@ -22,16 +22,6 @@ GOOD_REQUEST = {
 
 
 @pytest.fixture
-def teacher():
-    return TeacherFactory()
-
-
-@pytest.fixture
-def coordinator(teacher):
-    return CoordinatorFactory(alliance=teacher.school.alliance)
-
-
-@pytest.fixture
 def match(teacher):
     request = make_request(teacher)
     mentor = MentorFactory(company__alliance=teacher.school.alliance)

@@ -15,11 +15,6 @@ from schools.tests.factories import CoordinatorFactory, TeacherFactory
 WINDOW = {"window_start": datetime(2020, 1, 1, tzinfo=UTC), "window_end": datetime(2100, 1, 1, tzinfo=UTC)}
 
 
-@pytest.fixture
-def teacher(db):
-    return TeacherFactory()
-
-
 def run(teacher, **kwargs):
     return matching.run_matching(alliance_id=teacher.school.alliance_id, **WINDOW, **kwargs)
 
