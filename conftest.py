@@ -89,6 +89,15 @@ def redis_server(settings, monkeypatch):
     server.close()
 
 
+@pytest.fixture(autouse=True)
+def _commits_queue_on_a_private_redis(request):
+    """Tests that really commit publish what they queue to their own Redis, never into a shared one."""
+    marker = request.node.get_closest_marker("django_db")
+    commits = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if commits or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("redis_server")
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, settings, tmp_path, redis_server):
     """`start(**settings_overrides)` a real worker on the test database and this test's own Redis.
@@ -116,12 +125,6 @@ def celery_worker_process(transactional_db, settings, tmp_path, redis_server):
     yield start
     for worker in workers:
         worker.stop()
-
-
-@pytest.fixture
-def quiet_queues(redis_server):
-    """Commits really happen under live_server: what they queue goes to this test's own Redis, thrown away after."""
-    return redis_server
 
 
 def run_on_worker(task, worker, *args, timeout=60):

@@ -15,8 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "purple-robot-42"
 
 
-def test_a_volunteer_signs_up_verifies_builds_a_profile_and_accepts_an_invitation(live_server, settings,
-                                                                                  quiet_queues):
+def test_a_volunteer_signs_up_verifies_builds_a_profile_and_accepts_an_invitation(live_server, settings):
     settings.PUBLIC_BASE_URL = live_server.url
     company = CompanyFactory(email_domain="acme.example")
     axe = AxeAudit()

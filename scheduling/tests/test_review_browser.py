@@ -17,7 +17,7 @@ def sign_in(page, base_url, username):
 
 @pytest.mark.browser
 def test_a_coordinator_approves_from_the_queue_and_sees_the_texted_yes_confirm_it(
-    live_server, settings, fake_twilio, quiet_queues
+    live_server, settings, fake_twilio
 ):
     settings.PUBLIC_BASE_URL = live_server.url
     teacher = TeacherFactory()

@@ -26,8 +26,7 @@ def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
 
 
-def test_a_coordinator_invites_a_teacher_who_requests_edits_and_cancels(live_server, settings,
-                                                                        quiet_queues):
+def test_a_coordinator_invites_a_teacher_who_requests_edits_and_cancels(live_server, settings):
     settings.PUBLIC_BASE_URL = live_server.url
     school = SchoolFactory(name="Lincoln Middle School", email_domain="lincoln.k12.example")
     coordinator = CoordinatorFactory(alliance=school.alliance, user__password=PASSWORD)
@@ -103,8 +102,7 @@ def test_a_coordinator_invites_a_teacher_who_requests_edits_and_cancels(live_ser
     axe.assert_clean()
 
 
-def test_a_coordinator_verifies_approves_checks_and_imports(live_server, settings, quiet_queues,
-                                                           tmp_path):
+def test_a_coordinator_verifies_approves_checks_and_imports(live_server, settings, tmp_path):
     settings.PUBLIC_BASE_URL = live_server.url
     school = SchoolFactory(email_domain="lincoln.k12.example")
     coordinator = CoordinatorFactory(alliance=school.alliance, user__password=PASSWORD)
