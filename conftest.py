@@ -91,9 +91,10 @@ def redis_server(settings, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _commits_queue_on_a_private_redis(request):
-    """Tests that really commit publish what they queue to their own Redis, never into a shared one."""
+    """Tests that really commit (or run on-commit callbacks) publish what they queue to their own Redis,
+    never into a shared one."""
     marker = request.node.get_closest_marker("django_db")
-    commits = {"transactional_db", "live_server"} & set(request.fixturenames)
+    commits = {"transactional_db", "live_server", "django_capture_on_commit_callbacks"} & set(request.fixturenames)
     if commits or (marker and marker.kwargs.get("transaction")):
         request.getfixturevalue("redis_server")
 

@@ -12,6 +12,7 @@ def commit_callbacks_run_as_each_request_ends(request, monkeypatch):
     """
     if request.node.get_closest_marker("browser") or "transactional_db" in request.fixturenames:
         return
+    request.getfixturevalue("redis_server")  # what the callbacks queue goes to this test's own Redis
     capture = request.getfixturevalue("django_capture_on_commit_callbacks")
     original = Client.request
 
