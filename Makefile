@@ -2,19 +2,34 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | md5sum | cut -c1-12)
+# requirements/{base,local,production}.txt are the source; requirements/lock.txt, compiled from them with
+# every hash (`make lock`), is what gets installed.
+SOURCES := requirements/base.txt requirements/local.txt requirements/production.txt
+LOCK := requirements/lock.txt
+SOURCES_MD5 := $(shell cat $(SOURCES) | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat $(LOCK) | md5sum | cut -c1-12)
 
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mentorbridge
 export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint venv browser worker beat clean
+.PHONY: run test lint venv lock browser worker beat clean
 
-$(STAMP): requirements/base.txt requirements/local.txt requirements/production.txt
+$(STAMP): $(LOCK) $(SOURCES)
+	@grep -q "sources md5 $(SOURCES_MD5)" $(LOCK) || { echo "requirements/*.txt changed since $(LOCK) was compiled: run make lock" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/local.txt -r requirements/production.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 venv: $(STAMP)
+
+# Re-resolve requirements/*.txt (local and production, so base too) into the hashed lock.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/pip install --quiet --disable-pip-version-check "$$(grep '^uv==' requirements/local.txt)"
+	{ echo "# Compiled by make lock from $(SOURCES), sources md5 $(SOURCES_MD5). Do not edit: edit those and run make lock."; \
+	  $(BIN)/uv pip compile requirements/local.txt requirements/production.txt --generate-hashes --python-version 3.11 \
+	    --python-platform x86_64-manylinux_2_28 --no-header --quiet; } > $(LOCK).tmp
+	mv $(LOCK).tmp $(LOCK)
 
 # The embedded default: SQLite, tasks in-process, console SMS and email.
 run: venv

@@ -1,21 +1,17 @@
 """Fixtures shared by every app's tests: the real Celery worker, the local Twilio, API clients."""
-import os
-import subprocess
-import sys
-import threading
 import time
-from pathlib import Path
 
 import pytest
-import redis
-from django.conf import settings
+from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
+from config.testing.redis_server import RedisServer
+from config.testing.worker import WorkerProcess, publish_to, worker_env
 from notifications.sms import locmem
 from notifications.twilio_fake.server import FakeTwilio
+from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
-ROOT = Path(__file__).resolve().parent
-WORKER_READY_TIMEOUT = 60
+_configured_broker = django_settings.CELERY_BROKER_URL
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +53,18 @@ def api():
 
 
 @pytest.fixture
+def teacher(db):
+    """A verified teacher of a school in a fresh alliance."""
+    return TeacherFactory()
+
+
+@pytest.fixture
+def coordinator(teacher):
+    """A coordinator of the teacher's alliance."""
+    return CoordinatorFactory(alliance=teacher.school.alliance)
+
+
+@pytest.fixture
 def fake_twilio(settings):
     """The project's Twilio-compatible server, with the app's `twilio` backend pointed at it."""
     fake = FakeTwilio(account_sid=settings.TWILIO_ACCOUNT_SID, auth_token=settings.TWILIO_AUTH_TOKEN).start()
@@ -66,95 +74,65 @@ def fake_twilio(settings):
     fake.stop()
 
 
-def purge_broker(url):
-    """Drop whatever earlier tests queued on the test broker database."""
-    redis.Redis.from_url(url).flushdb()
+@pytest.fixture
+def redis_server(settings, monkeypatch):
+    """A private `redis-server` on a free port, the broker of this test's process and workers; killed after.
+
+    Fault tests may kill, empty or restart it: nobody else's Redis is touched.
+    """
+    server = RedisServer().start()
+    monkeypatch.setenv("CELERY_BROKER_URL", _configured_broker)  # so that it is put back after the test
+    settings.CELERY_BROKER_URL = server.url()
+    publish_to(server.url())
+    yield server
+    publish_to(_configured_broker)
+    server.close()
 
 
-class WorkerProcess:
-    """A real `celery worker` subprocess on the test database and the test Redis database."""
-
-    def __init__(self, env):
-        self.env = env
-        self.lines = []
-        self.process = None
-        self._ready = threading.Event()
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
-            cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-        if not self._ready.wait(WORKER_READY_TIMEOUT):
-            self.stop()
-            raise RuntimeError("celery worker did not start:\n" + "\n".join(self.lines[-40:]))
-        return self
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip())
-            if " ready." in line:
-                self._ready.set()
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def kill(self):
-        """SIGKILL, as the OOM killer would."""
-        self.process.kill()
-        self.process.wait()
-
-    @property
-    def log(self):
-        return "\n".join(self.lines)
-
-
-def worker_env(**overrides):
-    """The environment a worker needs to see exactly what the test process sees."""
-    db = settings.DATABASES["default"]
-    env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "SMS_BACKEND": settings.SMS_BACKEND,
-        "TWILIO_API_BASE_URL": settings.TWILIO_API_BASE_URL,
-        "TWILIO_ACCOUNT_SID": settings.TWILIO_ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": settings.TWILIO_AUTH_TOKEN,
-        "TWILIO_FROM_NUMBER": settings.TWILIO_FROM_NUMBER,
-        "PUBLIC_BASE_URL": settings.PUBLIC_BASE_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-    })
-    env.update({k: str(v) for k, v in overrides.items()})
-    return env
+@pytest.fixture(autouse=True)
+def _commits_queue_on_a_private_redis(request):
+    """Tests that really commit (or run on-commit callbacks) publish what they queue to their own Redis,
+    never into a shared one."""
+    marker = request.node.get_closest_marker("django_db")
+    commits = {"transactional_db", "live_server", "django_capture_on_commit_callbacks"} & set(request.fixturenames)
+    if commits or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("redis_server")
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, settings, tmp_path):
-    """Start a real worker (call it after pointing settings at fakes); emails land in tmp_path/mail."""
+def celery_worker_process(transactional_db, settings, tmp_path, redis_server):
+    """`start(**settings_overrides)` a real worker on the test database and this test's own Redis.
+
+    Call it after pointing settings at fakes; emails land in tmp_path/mail.
+    """
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.fail("the worker tests need PostgreSQL (DATABASE_URL)")
-    purge_broker(settings.CELERY_BROKER_URL)
     workers = []
 
     def start(**overrides):
         mail_dir = tmp_path / "mail"
         mail_dir.mkdir(exist_ok=True)
-        worker = WorkerProcess(worker_env(EMAIL_FILE_PATH=mail_dir, **overrides)).start()
+        env = worker_env(
+            DJANGO_SETTINGS_MODULE="config.settings.test", SMS_BACKEND=settings.SMS_BACKEND,
+            TWILIO_API_BASE_URL=settings.TWILIO_API_BASE_URL, TWILIO_ACCOUNT_SID=settings.TWILIO_ACCOUNT_SID,
+            TWILIO_AUTH_TOKEN=settings.TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER=settings.TWILIO_FROM_NUMBER,
+            PUBLIC_BASE_URL=settings.PUBLIC_BASE_URL, EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=mail_dir, **overrides,
+        )
+        worker = WorkerProcess(env, name="test").start()
         workers.append(worker)
         return worker
 
     yield start
     for worker in workers:
         worker.stop()
+
+
+def run_on_worker(task, worker, *args, timeout=60):
+    """Queue `task(*args)` and wait until `worker` has finished it (as beat would queue it)."""
+    result = task.delay(*args)
+    wait_for(lambda: worker.finished(result.id), timeout=timeout,
+             message=f"{task.name} to finish on the worker\n{worker.log[-3000:]}")
 
 
 def wait_for(predicate, timeout=30, interval=0.1, message="condition"):

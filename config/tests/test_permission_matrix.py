@@ -3,14 +3,21 @@
 Outsiders are users of another alliance (coordinator, teacher, volunteer) and anonymous callers.
 Object routes are called with the ids of alliance A's objects; role routes with the wrong roles.
 """
-import pytest
-from django.urls import URLResolver, get_resolver
+from datetime import timedelta
 
+import pytest
+from django.conf import settings
+from django.db.models import F
+from django.urls import URLResolver, get_resolver
+from django.utils import timezone
+
+from mentors.models import Mentor
 from mentors.tests.factories import MentorFactory
 from notifications.models import InboundMessage
 from scheduling import services
-from scheduling.models import Match
+from scheduling.models import Match, Session, SessionInterval
 from scheduling.tests.factories import make_request
+from schools.models import MentorRequest, Teacher
 from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
 PUBLIC = {
@@ -65,16 +72,29 @@ def test_every_route_is_classified():
     assert unclassified == [], f"classify these routes in {__file__}: {unclassified}"
 
 
+# Routes that act on a match probe one in the state where the action is still possible, so a missing
+# check would show as a success, not hide behind a 409.
+PROPOSED_MATCH_ROUTES = {"scheduling:approve", "scheduling:reject", "scheduling:candidates", "match-approve",
+                         "match-reject"}
+HELD_MATCH_ROUTES = {"scheduling:complete", "scheduling:no-show", "match-complete"}
+
+
 @pytest.fixture
 def world(db):
-    """Alliance A's objects, and the outsiders who must not reach them."""
+    """Alliance A's objects, each in a state where a missing check would show, and the outsiders."""
     teacher = TeacherFactory()
-    coordinator = CoordinatorFactory(alliance=teacher.school.alliance)
-    mentor = MentorFactory(company__alliance=teacher.school.alliance)
-    request = make_request(teacher)
-    match = Match.objects.create(session=request.sessions.get(), mentor=mentor, score=0.5)
-    services.approve_match(match_id=match.pk, actor=coordinator.user)
-    inbound = InboundMessage.objects.create(message_sid="SM" + "9" * 32, from_number="+15185550000", body="hm")
+    alliance = teacher.school.alliance
+    coordinator = CoordinatorFactory(alliance=alliance)
+    matches = {
+        "proposed": _match(teacher, hour=9),
+        "invited": services.approve_match(match_id=_match(teacher, hour=11).pk, actor=coordinator.user),
+        "held": _held_match(teacher, coordinator),
+    }
+    unvetted = MentorFactory(company__alliance=alliance, status=Mentor.Status.PENDING,
+                             background_check_status=Mentor.BackgroundCheck.NONE, background_check_expires=None)
+    unverified = TeacherFactory(school=teacher.school, verified_at=None)
+    inbound = InboundMessage.objects.create(message_sid="SM" + "9" * 32, from_number="+15185550000", body="hm",
+                                            alliance=alliance, needs_review=True)
     outsider_teacher = TeacherFactory()
     outsiders = {
         "anonymous": None,
@@ -82,22 +102,53 @@ def world(db):
         "teacher": outsider_teacher.user,
         "mentor": MentorFactory(company__alliance=outsider_teacher.school.alliance).user,
     }
-    ids = {"request": request.pk, "match": match.pk, "mentor": mentor.pk, "teacher": teacher.pk,
-           "inbound": inbound.pk}
-    return ids, outsiders, match
+    ids = {"request": make_request(teacher, hour=13).pk, "matches": {k: m.pk for k, m in matches.items()},
+           "mentor": unvetted.pk, "teacher": unverified.pk, "inbound": inbound.pk}
+    return ids, outsiders, snapshot
+
+
+def _match(teacher, *, hour):
+    request = make_request(teacher, hour=hour)
+    mentor = MentorFactory(company__alliance=teacher.school.alliance)
+    return Match.objects.create(session=request.sessions.get(), mentor=mentor, score=0.5)
+
+
+def _held_match(teacher, coordinator):
+    """A confirmed match whose session ended an hour ago: completion and no-show are open to its people."""
+    match = services.approve_match(match_id=_match(teacher, hour=15).pk, actor=coordinator.user)
+    services.confirm_match(match_id=match.pk)
+    ended = timezone.now() - timedelta(hours=1)
+    shift = ended - match.session.ends_at
+    SessionInterval.objects.filter(session=match.session).update(starts_at=F("starts_at") + shift,
+                                                                 ends_at=F("ends_at") + shift)
+    Session.objects.filter(pk=match.session_id).update(starts_at=F("starts_at") + shift, ends_at=ended)
+    return match
+
+
+def snapshot():
+    """What an outsider's request could have changed."""
+    return {
+        "matches": sorted(Match.objects.values_list("pk", "status")),
+        "mentors": sorted(Mentor.objects.values_list("pk", "status", "background_check_status")),
+        "teachers": sorted(Teacher.objects.values_list("pk", "verified_at")),
+        "requests": sorted(MentorRequest.objects.values_list("pk", "status")),
+        "inbox": sorted(InboundMessage.objects.values_list("pk", "reviewed_at")),
+    }
 
 
 def url_for(name, params, ids):
     from django.urls import reverse
 
     by_route = {
-        "request": "request", "match": "match", "scheduling": "match", "api-approve-volunteer": "mentor",
-        "api-background-check": "mentor", "api-verify-teacher": "teacher", "inbox-resolve": "inbound",
-        "teacher-request": "request",
+        "request": "request", "api-approve-volunteer": "mentor", "api-background-check": "mentor",
+        "api-verify-teacher": "teacher", "inbox-resolve": "inbound", "teacher-request": "request",
     }
     kind = next((v for k, v in by_route.items() if name.startswith(k)), None)
+    match = ids["matches"]["proposed" if name in PROPOSED_MATCH_ROUTES else
+                           "held" if name in HELD_MATCH_ROUTES else "invited"]
     values = {
-        "pk": ids.get(kind, 1), "match_id": ids["match"], "mentor_id": ids["mentor"], "teacher_id": ids["teacher"],
+        "pk": match if name.startswith("match") else ids.get(kind, 1), "match_id": match,
+        "mentor_id": ids["mentor"], "teacher_id": ids["teacher"],
         "token": "not-a-real-token", "step": "skills", "answer": "accept", "uidb64": "AA", "slug": "x",
     }
     return reverse(name, kwargs={p: values[p] for p in params})
@@ -112,8 +163,16 @@ def client_for(user):
     return client
 
 
+def refused(response):
+    """Refused means denied or not found, or sent to log in: any other redirect may follow a success."""
+    if response.status_code in (301, 302, 303, 307, 308):
+        return response["Location"].startswith(settings.LOGIN_URL)
+    return response.status_code in (401, 403, 404, 405)
+
+
 def test_no_outsider_reaches_another_alliances_objects_or_another_roles_pages(world):
-    ids, outsiders, match = world
+    ids, outsiders, snapshot = world
+    before = snapshot()
     breaches = []
     for name, params in routes().items():
         if name in PUBLIC:
@@ -128,11 +187,10 @@ def test_no_outsider_reaches_another_alliances_objects_or_another_roles_pages(wo
                 continue  # lists filtered per person: checked below
             for method in ("get", "post"):
                 response = getattr(client_for(user), method)(url)
-                if response.status_code < 300 or response.status_code >= 500:
+                if not refused(response):
                     breaches.append((name, role, method.upper(), response.status_code))
     assert breaches == []
-    match.refresh_from_db()
-    assert match.status == "approved"
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("route", ["/api/requests/", "/api/matches/"])

@@ -1,26 +1,27 @@
-"""Shared helpers for the Playwright journeys: a real headless Chromium and an axe-core check per page."""
+"""The one browser harness for the Playwright journeys: a real headless Chromium and an axe-core check per page."""
 import os
 import re
 from contextlib import contextmanager
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
+from playwright.sync_api import sync_playwright
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+        "--disable-sync", "--no-first-run", "--disable-quic"]
 BLOCKING = {"serious", "critical"}
 
 
 @contextmanager
 def browser_page(base_url):
     """A fresh page whose every request outside the live server is refused (nothing from the internet)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (make browser)")
-    with sync_api.sync_playwright() as playwright:
+        pytest.fail("Chromium is not installed at /usr/bin/chromium (make browser installs it)")
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
         context.route(re.compile(r"^(?!" + re.escape(base_url) + ").*"), lambda route: route.abort())
@@ -37,8 +38,6 @@ class AxeAudit:
     """Runs axe-core on each page visited and remembers serious or critical violations."""
 
     def __init__(self):
-        from axe_playwright_python.sync_playwright import Axe
-
         self.axe = Axe()
         self.pages = []
         self.failures = []
@@ -59,11 +58,3 @@ def last_link(to, live_url):
     """The last link emailed to `to`, pointed at the live server."""
     message = [m for m in mail.outbox if to in m.to][-1]
     return re.search(r"https?://\S+", message.body).group(0).replace("http://testserver", live_url)
-
-
-@pytest.fixture
-def quiet_queues(monkeypatch):
-    """Commits really happen under live_server: keep matching and SMS tasks off the shared Redis broker."""
-    monkeypatch.setattr("scheduling.requests._queue_matching", lambda *args: None)
-    monkeypatch.setattr("notifications.services.enqueue_send", lambda *args, **kwargs: None)
-    monkeypatch.setattr("scheduling.services.queue_task", lambda *args: None)

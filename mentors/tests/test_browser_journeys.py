@@ -4,7 +4,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from mentors.models import Mentor
-from mentors.tests.browser import AxeAudit, browser_page, last_link, quiet_queues  # noqa: F401 - fixture
+from mentors.tests.browser import AxeAudit, browser_page, last_link
 from mentors.tests.factories import CompanyFactory
 from scheduling import services as lifecycle
 from scheduling.models import Match
@@ -15,8 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "purple-robot-42"
 
 
-def test_a_volunteer_signs_up_verifies_builds_a_profile_and_accepts_an_invitation(live_server, settings,
-                                                                                  quiet_queues):  # noqa: F811
+def test_a_volunteer_signs_up_verifies_builds_a_profile_and_accepts_an_invitation(live_server, settings):
     settings.PUBLIC_BASE_URL = live_server.url
     company = CompanyFactory(email_domain="acme.example")
     axe = AxeAudit()

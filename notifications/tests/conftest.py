@@ -4,23 +4,12 @@ from mentors.tests.factories import MentorFactory
 from scheduling import services as scheduling
 from scheduling.models import Match
 from scheduling.tests.factories import make_request
-from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
 
 @pytest.fixture(autouse=True)
 def _no_send_rate_limit(settings):
     """The shared Redis bucket is tested on its own; elsewhere it would only slow tests down."""
     settings.TWILIO_MESSAGES_PER_SECOND = 0
-
-
-@pytest.fixture
-def teacher(db):
-    return TeacherFactory()
-
-
-@pytest.fixture
-def coordinator(teacher):
-    return CoordinatorFactory(alliance=teacher.school.alliance)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from notifications.models import Notification
 
 
 @pytest.mark.worker
-def test_the_benchmark_drains_the_outbox_through_real_workers_and_prints_its_figures(transactional_db):
+def test_the_benchmark_drains_the_outbox_through_real_workers_and_prints_its_figures(transactional_db, redis_server):
     out = StringIO()
     call_command("bench_notifications", count=20, workers=2, invitations=50, scratch_db=False, stdout=out)
     report = out.getvalue()

@@ -4,15 +4,12 @@ from datetime import UTC, timedelta
 
 import pytest
 from django.core import mail
-from django.db.models import F
 from icalendar import Calendar
 
 from notifications import services
 from notifications.models import CalendarFeedToken, Notification
-from scheduling import messages
 from scheduling import requests as request_flow
 from scheduling import services as scheduling
-from scheduling.models import Session
 
 pytestmark = pytest.mark.django_db
 N = Notification.Status
@@ -31,16 +28,15 @@ def invitation_ics(match, kind="invitation"):
 
 
 def reschedule(match, hours=2):
-    """What the schools side's reschedule_request does: move the intervals, raise the revision."""
+    """The teacher moves the class `hours` later through the real service (scheduling.requests.reschedule_request)."""
     session = match.session
-    for interval in session.intervals.all():
-        interval.starts_at += timedelta(hours=hours)
-        interval.ends_at += timedelta(hours=hours)
-        interval.save()
-    Session.objects.filter(pk=session.pk).update(revision=F("revision") + 1, starts_at=F("starts_at") + timedelta(
-        hours=hours), ends_at=F("ends_at") + timedelta(hours=hours))
+    later = timedelta(hours=hours)
+    intervals = [(i.starts_at + later, i.ends_at + later) for i in session.intervals.all()]
+    request_flow.reschedule_request(
+        request_id=session.request_id, actor=session.request.teacher.user, intervals=intervals
+    )
+    match.refresh_from_db()
     match.session.refresh_from_db()
-    messages.queue_update(match)
 
 
 def test_an_invitation_is_a_valid_request_with_organizer_attendees_and_utc_times(approved):

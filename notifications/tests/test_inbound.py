@@ -94,13 +94,26 @@ def test_yes_with_nothing_pending_gets_a_polite_answer():
     assert "no invitation waiting" in reply("YES")
 
 
-def test_yes_to_an_invitation_that_was_cancelled_meanwhile_says_it_is_too_late(approved, coordinator):
+@pytest.mark.parametrize("word", ["YES", "NO"])
+def test_a_reply_to_an_invitation_cancelled_meanwhile_says_it_is_too_late(approved, coordinator, monkeypatch, word):
+    from notifications import inbound
     from scheduling import services as scheduling
 
     match = approved(phone=PHONE)
-    reply("YES")
-    scheduling.cancel_match(match_id=match.pk, actor=coordinator.user, reason="class moved", backfill=False)
-    assert "no invitation waiting" in reply("YES")
+    still_listed = inbound._pending
+
+    def cancelled_after_listing(mentors):
+        # The coordinator cancels between the moment the reply is read and the moment it is acted on.
+        pending = still_listed(mentors)
+        scheduling.cancel_match(match_id=match.pk, actor=coordinator.user, reason="class moved", backfill=False)
+        return pending
+
+    monkeypatch.setattr(inbound, "_pending", cancelled_after_listing)
+    assert "no longer open" in reply(word)
+    assert last().handled_as == "too_late"
+    match.refresh_from_db()
+    assert match.status == "cancelled"
+    assert not match.transitions.filter(to_status__in=["confirmed", "declined"]).exists()
 
 
 # STOP, START, HELP

@@ -2,6 +2,7 @@
 import itertools
 
 import pytest
+from django.http import QueryDict
 from django.test import Client
 from twilio.request_validator import RequestValidator
 
@@ -79,11 +80,31 @@ def test_with_no_auth_token_configured_every_request_is_refused(settings):
     assert nothing_written()
 
 
-def test_malformed_bodies_are_refused_without_writing(settings):
-    client = Client()
-    assert client.post(INBOUND, "not a form", content_type="application/json").status_code == 403
-    assert client.post(INBOUND, b"\xff\xfe", content_type="application/x-www-form-urlencoded").status_code == 403
-    assert client.get(INBOUND).status_code == 405
+def post_raw_signed(path, body, content_type):
+    """Send `body` as it is, signed the way Twilio signs: the URL plus the form fields the server will parse."""
+    from django.conf import settings
+
+    fields = QueryDict(body) if content_type == "application/x-www-form-urlencoded" else QueryDict()
+    signature = RequestValidator(settings.TWILIO_AUTH_TOKEN).compute_signature(settings.PUBLIC_BASE_URL + path, fields)
+    return Client().post(path, body, content_type=content_type, HTTP_X_TWILIO_SIGNATURE=signature)
+
+
+@pytest.mark.parametrize("path", [INBOUND, STATUS])
+@pytest.mark.parametrize("body, content_type", [
+    pytest.param('{"MessageSid": "SM1", "From": "+15185550177", "Body": "STOP"}', "application/json", id="json"),
+    pytest.param(b"\xff\xfe", "application/x-www-form-urlencoded", id="not utf-8"),
+    pytest.param(b"MessageSid&From&Body", "application/x-www-form-urlencoded", id="fields without values"),
+    pytest.param(b"", "application/x-www-form-urlencoded", id="empty"),
+    pytest.param(b"<Response/>", "text/xml", id="xml"),
+])
+def test_a_signed_but_malformed_body_reaches_the_parser_and_gets_400_without_writing(path, body, content_type):
+    response = post_raw_signed(path, body, content_type)
+    assert response.status_code == 400
+    assert nothing_written()
+
+
+def test_a_get_is_not_allowed():
+    assert Client().get(INBOUND).status_code == 405
     assert nothing_written()
 
 

@@ -1,31 +1,24 @@
 """The REST API's promises: 400 naming the field, 409 for a stale transition, 404 for what is not yours."""
 import pytest
+import redis
 
+from conftest import run_on_worker, wait_for
 from mentors.tests.factories import MentorFactory
 from notifications.models import InboundMessage
 from scheduling import services
 from scheduling.models import Match
-from scheduling.tests.factories import make_request
+from scheduling.tasks import plan_matching
+from scheduling.tests.factories import class_time, make_request, next_weekday
 from schools.models import MentorRequest
 from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db
 
+CLASS_START, CLASS_END = class_time(next_weekday(14))  # relative to the clock: the suite may run any year
 GOOD_REQUEST = {
     "topic": "Kitchen chemistry", "grade_band": "K-2", "format": "in_person", "student_count": 22,
-    "mentors_needed": 1, "skills": ["chemistry"],
-    "intervals": [["2027-03-02T10:00:00-05:00", "2027-03-02T11:00:00-05:00"]],
+    "mentors_needed": 1, "skills": ["chemistry"], "intervals": [[CLASS_START.isoformat(), CLASS_END.isoformat()]],
 }
-
-
-@pytest.fixture
-def teacher():
-    return TeacherFactory()
-
-
-@pytest.fixture
-def coordinator(teacher):
-    return CoordinatorFactory(alliance=teacher.school.alliance)
 
 
 @pytest.fixture
@@ -37,7 +30,7 @@ def match(teacher):
 
 @pytest.mark.parametrize("field, value", [
     ("grade_band", "13-14"), ("format", "hybrid"), ("student_count", 0), ("mentors_needed", 50),
-    ("skills", ["juggling"]), ("intervals", [["2027-03-02T11:00:00Z", "2027-03-02T10:00:00Z"]]),
+    ("skills", ["juggling"]), ("intervals", [[CLASS_END.isoformat(), CLASS_START.isoformat()]]),
     ("intervals", [["not a time", "2027-03-02T10:00:00Z"]]), ("intervals", []),
 ])
 def test_a_malformed_request_gets_400_naming_the_field_and_writes_nothing(api, teacher, field, value):
@@ -159,6 +152,22 @@ def test_a_matching_run_with_the_broker_down_is_a_clear_503(api, coordinator, mo
     assert response.status_code == 503 and response.json()["code"] == "unavailable"
 
 
-def test_lost_matching_work_is_caught_up_by_the_beat_schedule(settings):
+def test_the_beat_schedule_runs_plan_matching(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "scheduling.plan_matching" in tasks
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_matching_work_lost_with_redis_is_caught_up_by_plan_matching(teacher, redis_server, celery_worker_process):
+    mentor = MentorFactory(company__alliance=teacher.school.alliance)
+    request = make_request(teacher)  # its matching run is queued when the request commits...
+    assert redis.Redis.from_url(redis_server.url()).llen("celery") >= 1
+    redis_server.restart_empty()  # ...and lost with Redis
+    worker = celery_worker_process()
+    assert not Match.objects.exists()
+
+    run_on_worker(plan_matching, worker)  # what beat queues every hour
+
+    wait_for(lambda: Match.objects.filter(session__request=request, mentor=mentor, status="proposed").exists(),
+             message=f"plan_matching to propose the mentor\n{worker.log[-3000:]}")

@@ -9,19 +9,8 @@ from notifications.models import Notification
 from scheduling import services
 from scheduling.models import Booking, Match, MatchTransition
 from scheduling.tests.factories import make_request
-from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def teacher():
-    return TeacherFactory()
-
-
-@pytest.fixture
-def coordinator(teacher):
-    return CoordinatorFactory(alliance=teacher.school.alliance)
 
 
 def propose(teacher, mentor=None, **request_fields):

@@ -15,11 +15,6 @@ from testsupport.races import race
 WINDOW = {"window_start": datetime(2020, 1, 1, tzinfo=UTC), "window_end": datetime(2100, 1, 1, tzinfo=UTC)}
 
 
-@pytest.fixture
-def teacher(db):
-    return TeacherFactory()
-
-
 def run(teacher, **kwargs):
     return matching.propose_matches(alliance_id=teacher.school.alliance_id, **WINDOW, **kwargs)
 

@@ -1,31 +1,11 @@
 """In real Chromium: a coordinator reviews, approves, and sees the mentor's texted YES arrive."""
-import os
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
+from mentors.tests.browser import AxeAudit, browser_page
 from mentors.tests.factories import MentorFactory
 from scheduling.models import Match
 from scheduling.tests.factories import make_request
 from schools.tests.factories import CoordinatorFactory, TeacherFactory, UserFactory
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-@pytest.fixture
-def page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser.new_page()
-        browser.close()
-
-
-def assert_accessible(page):
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
-    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in violations]
 
 
 def sign_in(page, base_url, username):
@@ -37,7 +17,7 @@ def sign_in(page, base_url, username):
 
 @pytest.mark.browser
 def test_a_coordinator_approves_from_the_queue_and_sees_the_texted_yes_confirm_it(
-    page, live_server, settings, fake_twilio
+    live_server, settings, fake_twilio
 ):
     settings.PUBLIC_BASE_URL = live_server.url
     teacher = TeacherFactory()
@@ -48,22 +28,25 @@ def test_a_coordinator_approves_from_the_queue_and_sees_the_texted_yes_confirm_i
     Match.objects.create(session=session, mentor=mentor, score=0.8,
                          reasons={"skills": 0.5, "distance": 0.2, "fairness": 0.1})
 
-    sign_in(page, live_server.url, "carmen")
-    page.goto(f"{live_server.url}/coordinator/review/")
-    assert page.get_by_role("heading", name="Build a line-following robot").is_visible()
-    reasons = page.locator(".reasons").first.inner_text()
-    assert "distance" in reasons and "0.200" in reasons
-    assert_accessible(page)
+    axe = AxeAudit()
+    with browser_page(live_server.url) as page:
+        sign_in(page, live_server.url, "carmen")
+        page.goto(f"{live_server.url}/coordinator/review/")
+        assert page.get_by_role("heading", name="Build a line-following robot").is_visible()
+        reasons = page.locator(".reasons").first.inner_text()
+        assert "distance" in reasons and "0.200" in reasons
+        axe.check(page, "review queue")
 
-    page.get_by_role("button", name="Approve Ana Ruiz").click()
-    assert page.get_by_text("invitation is on its way").is_visible()
+        page.get_by_role("button", name="Approve Ana Ruiz").click()
+        assert page.get_by_text("invitation is on its way").is_visible()
 
-    status, reply = fake_twilio.send_inbound(
-        f"{live_server.url}/webhooks/twilio/inbound/", from_="+15185552002", to=settings.TWILIO_FROM_NUMBER,
-        body="YES",
-    )
-    assert status == 200 and "confirmed" in reply
+        status, reply = fake_twilio.send_inbound(
+            f"{live_server.url}/webhooks/twilio/inbound/", from_="+15185552002", to=settings.TWILIO_FROM_NUMBER,
+            body="YES",
+        )
+        assert status == 200 and "confirmed" in reply
 
-    page.goto(f"{live_server.url}/coordinator/review/?status=confirmed")
-    assert page.locator(".status-confirmed").first.inner_text().strip().lower() == "confirmed"
-    assert_accessible(page)
+        page.goto(f"{live_server.url}/coordinator/review/?status=confirmed")
+        assert page.locator(".status-confirmed").first.inner_text().strip().lower() == "confirmed"
+        axe.check(page, "review queue, confirmed")
+    axe.assert_clean()

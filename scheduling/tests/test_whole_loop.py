@@ -1,6 +1,6 @@
 """The whole mentor loop on real parts: API -> Celery worker on Redis -> PostgreSQL -> Twilio SDK -> webhook."""
 import email
-from datetime import date
+from datetime import UTC
 
 import pytest
 from icalendar import Calendar
@@ -9,9 +9,11 @@ from conftest import wait_for
 from mentors.tests.factories import MentorFactory
 from notifications.models import Notification
 from scheduling.models import Match
+from scheduling.tests.factories import class_time, next_weekday
 from schools.tests.factories import CoordinatorFactory, SchoolFactory, TeacherFactory, UserFactory
 
-CLASS_DAY = date(2027, 3, 2)  # a Tuesday, before DST starts in New York
+CLASS_START, CLASS_END = class_time(next_weekday(14))  # a Tuesday two weeks or more from today, 10-11 in New York
+WHEN = f"{CLASS_START:%a %b} {CLASS_START.day}, 10:00 AM {CLASS_START.tzname()}"  # "Tue Mar 2, 10:00 AM EST"
 
 
 def read_emails(mail_dir):
@@ -47,7 +49,7 @@ def test_a_request_becomes_a_confirmed_mentor_through_the_worker_and_a_yes_text(
     created = api(teacher.user).post("/api/requests/", {
         "topic": "Build a line-following robot", "grade_band": "6-8", "format": "in_person",
         "student_count": 24, "mentors_needed": 1, "skills": ["robotics"],
-        "intervals": [["2027-03-02T10:00:00-05:00", "2027-03-02T11:00:00-05:00"]],
+        "intervals": [[CLASS_START.isoformat(), CLASS_END.isoformat()]],
     }, format="json")
     assert created.status_code == 201, created.content
 
@@ -64,7 +66,7 @@ def test_a_request_becomes_a_confirmed_mentor_through_the_worker_and_a_yes_text(
     assert invitation["from_"] == settings.TWILIO_FROM_NUMBER
     assert invitation["body"] == (
         "Mentorbridge: Mont Pleasant Middle School asks you to mentor Build a line-following robot "
-        "(grades 6-8) Tue Mar 2, 10:00 AM EST, Mont Pleasant Middle School. Reply YES to accept or NO to decline."
+        f"(grades 6-8) {WHEN}, Mont Pleasant Middle School. Reply YES to accept or NO to decline."
     )
     wait_for(lambda: Match.objects.get(pk=proposed.pk).status == "invited", message="the match to be invited")
 
@@ -76,21 +78,21 @@ def test_a_request_becomes_a_confirmed_mentor_through_the_worker_and_a_yes_text(
     assert ics["METHOD"] == "REQUEST"
     [event] = ics.walk("VEVENT")
     assert str(event["UID"]) == f"{proposed.uid}@mentorbridge"
-    assert event.decoded("DTSTART").isoformat() == "2027-03-02T15:00:00+00:00"
+    assert event.decoded("DTSTART") == CLASS_START.astimezone(UTC)
 
     status, reply = fake_twilio.send_inbound(
         f"{live_server.url}/webhooks/twilio/inbound/", from_="+15185552001", to=settings.TWILIO_FROM_NUMBER,
         body=" yes! ",
     )
     assert status == 200
-    assert "You're confirmed for Build a line-following robot Tue Mar 2, 10:00 AM EST" in reply
+    assert f"You're confirmed for Build a line-following robot {WHEN}" in reply
     assert Match.objects.get(pk=proposed.pk).status == "confirmed"
 
     wait_for(lambda: len(fake_twilio.messages) == 2, message=f"the teacher's text\n{worker.log}")
     told = fake_twilio.messages[1]
     assert told["to"] == "+15185559001"
     assert told["body"] == (
-        "Mentorbridge: Ana Ruiz (Erie Robotics) confirmed for Build a line-following robot Tue Mar 2, 10:00 AM EST."
+        f"Mentorbridge: Ana Ruiz (Erie Robotics) confirmed for Build a line-following robot {WHEN}."
     )
     teacher_mail = wait_for(
         lambda: [m for m in read_emails(mail_dir) if m["To"] == teacher.user.email], message="the teacher's email"

@@ -1,1 +1,1 @@
-from mentors.tests.conftest import account_mail_sent_at_once  # noqa: F401 - the same autouse fixture
+from mentors.tests.conftest import commit_callbacks_run_as_each_request_ends  # noqa: F401 - the same autouse fixture

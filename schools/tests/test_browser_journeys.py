@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mentors.models import Mentor
-from mentors.tests.browser import AxeAudit, browser_page, last_link, quiet_queues  # noqa: F401 - fixture
+from mentors.tests.browser import AxeAudit, browser_page, last_link
 from mentors.tests.factories import CompanyFactory, MentorFactory
 from scheduling.tests.factories import next_weekday
 from schools.models import MentorRequest, Teacher
@@ -26,8 +26,7 @@ def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
 
 
-def test_a_coordinator_invites_a_teacher_who_requests_edits_and_cancels(live_server, settings,
-                                                                        quiet_queues):  # noqa: F811
+def test_a_coordinator_invites_a_teacher_who_requests_edits_and_cancels(live_server, settings):
     settings.PUBLIC_BASE_URL = live_server.url
     school = SchoolFactory(name="Lincoln Middle School", email_domain="lincoln.k12.example")
     coordinator = CoordinatorFactory(alliance=school.alliance, user__password=PASSWORD)
@@ -103,8 +102,7 @@ def test_a_coordinator_invites_a_teacher_who_requests_edits_and_cancels(live_ser
     axe.assert_clean()
 
 
-def test_a_coordinator_verifies_approves_checks_and_imports(live_server, settings, quiet_queues,  # noqa: F811
-                                                           tmp_path):
+def test_a_coordinator_verifies_approves_checks_and_imports(live_server, settings, tmp_path):
     settings.PUBLIC_BASE_URL = live_server.url
     school = SchoolFactory(email_domain="lincoln.k12.example")
     coordinator = CoordinatorFactory(alliance=school.alliance, user__password=PASSWORD)

@@ -9,26 +9,21 @@ Needs PostgreSQL and Redis (the settings' DATABASE_URL and CELERY_BROKER_URL). B
 it works in a scratch database ``<name>_bench`` that it creates, migrates and drops.
 Prints figures only: nothing here asserts a time.
 """
-import os
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from celery import current_app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from config.testing.worker import WorkerDidNotStart, WorkerProcess, worker_env
 from notifications import calendar, services
 from notifications.models import Notification
 from notifications.twilio_fake import FakeTwilio
 
-ROOT = Path(settings.BASE_DIR)
 FROM_NUMBER = "+15005550006"
 
 
@@ -93,10 +88,13 @@ class Command(BaseCommand):
 
     def _outbox(self, fake, count, worker_count, options):
         run = uuid.uuid4().hex[:8]
-        processes = [_Worker(_worker_env(fake, options["rate"]), f"bench{n}-{run}") for n in range(worker_count)]
+        processes = [WorkerProcess(_worker_env(fake, options["rate"]), name=f"bench{n}") for n in range(worker_count)]
         try:
             for process in processes:
-                process.wait_ready()
+                try:
+                    process.start()
+                except WorkerDidNotStart as error:
+                    raise CommandError(str(error)) from error
             started = time.perf_counter()
             with transaction.atomic():
                 for n in range(count):
@@ -149,58 +147,11 @@ def _phone(n):
 
 
 def _worker_env(fake, rate):
-    db = connection.settings_dict
-    env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local"),
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SMS_BACKEND": "notifications.sms.twilio.SmsBackend",
-        "TWILIO_API_BASE_URL": fake.url,
-        "TWILIO_ACCOUNT_SID": fake.account_sid,
-        "TWILIO_AUTH_TOKEN": fake.auth_token,
-        "TWILIO_FROM_NUMBER": FROM_NUMBER,
-        "TWILIO_MESSAGING_SERVICE_SID": "",
-        "TWILIO_MESSAGES_PER_SECOND": str(rate),
-        "SMS_QUIET_HOURS": "null",
-    })
-    if db.get("PASSWORD"):
-        env["DATABASE_URL"] = env["DATABASE_URL"].replace(f"{db['USER']}@", f"{db['USER']}:{db['PASSWORD']}@")
-    return env
-
-
-class _Worker:
-    """One `celery worker` process (solo pool), like production's, on the benchmark's database."""
-
-    def __init__(self, env, name):
-        self.lines = []
-        self._ready = threading.Event()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip())
-            if " ready." in line:
-                self._ready.set()
-
-    def wait_ready(self, timeout=60):
-        if not self._ready.wait(timeout):
-            raise CommandError("a worker did not start:\n" + "\n".join(self.lines[-30:]))
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+    return worker_env(
+        SMS_BACKEND="notifications.sms.twilio.SmsBackend", TWILIO_API_BASE_URL=fake.url,
+        TWILIO_ACCOUNT_SID=fake.account_sid, TWILIO_AUTH_TOKEN=fake.auth_token, TWILIO_FROM_NUMBER=FROM_NUMBER,
+        TWILIO_MESSAGING_SERVICE_SID="", TWILIO_MESSAGES_PER_SECOND=rate, SMS_QUIET_HOURS="null",
+    )
 
 
 def _invitation(n):

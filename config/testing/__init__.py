@@ -1,0 +1,1 @@
+"""Harnesses shared by the tests and the benchmark commands: real worker processes, a private Redis."""
