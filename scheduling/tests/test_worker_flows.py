@@ -10,10 +10,9 @@ from icalendar import Calendar
 from conftest import run_on_worker, wait_for
 from mentors.tests.factories import MentorFactory
 from notifications.models import Notification
-from notifications.tasks import queue_due_reminders
 from scheduling import services
 from scheduling.models import Match, Session, SessionInterval
-from scheduling.tasks import expire_stale_invitations
+from scheduling.tasks import expire_stale_invitations, queue_due_reminders
 from scheduling.tests.factories import class_time, make_request, next_weekday
 from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
