@@ -96,11 +96,11 @@ def test_yes_with_nothing_pending_gets_a_polite_answer():
 
 @pytest.mark.parametrize("word", ["YES", "NO"])
 def test_a_reply_to_an_invitation_cancelled_meanwhile_says_it_is_too_late(approved, coordinator, monkeypatch, word):
-    from notifications import inbound
+    from scheduling import replies
     from scheduling import services as scheduling
 
     match = approved(phone=PHONE)
-    still_listed = inbound._pending
+    still_listed = replies._pending
 
     def cancelled_after_listing(mentors):
         # The coordinator cancels between the moment the reply is read and the moment it is acted on.
@@ -108,7 +108,7 @@ def test_a_reply_to_an_invitation_cancelled_meanwhile_says_it_is_too_late(approv
         scheduling.cancel_match(match_id=match.pk, actor=coordinator.user, reason="class moved", backfill=False)
         return pending
 
-    monkeypatch.setattr(inbound, "_pending", cancelled_after_listing)
+    monkeypatch.setattr(replies, "_pending", cancelled_after_listing)
     assert "no longer open" in reply(word)
     assert last().handled_as == "too_late"
     match.refresh_from_db()
