@@ -159,8 +159,18 @@ def mark_match_invited(*, match_id):
 
 @transaction.atomic
 def confirm_match(*, match_id, actor=None, via="web"):
-    """The mentor said yes: the teacher is told who is coming, with their contact details."""
+    """The mentor said yes: the teacher is told who is coming, with their contact details.
+
+    The safety gate is checked again now (a check may have lapsed since approval); a mentor it refuses
+    is told only that the invitation is no longer open, never why.
+    """
     match = _lock(match_id)
+    if S.CONFIRMED not in Match.TRANSITIONS.get(match.status, ()):
+        raise TransitionNotAllowed(match, S.CONFIRMED)
+    try:
+        check_safety(match)
+    except MatchError as refused:
+        raise MatchError("This invitation is no longer open.", code="invitation_withdrawn") from refused
     _move(match, S.CONFIRMED, actor=actor, via=via)
     compose.queue_confirmation_to_teacher(match)
     refresh_request_status(match.session.request_id)
@@ -200,6 +210,34 @@ def cancel_match(*, match_id, actor=None, via="web", reason, backfill=True):
         _after_seat_freed(match)
     else:
         refresh_request_status(match.session.request_id)
+    return match
+
+
+def withdraw_match(*, match_id, actor=None, via="system", reason):
+    """Take a mentor the safety gate now refuses out of a booked (approved, invited, confirmed) match.
+
+    Caller holds the transaction. The booking is released, held and queued messages to the mentor are
+    withdrawn, the teacher is told a replacement is sought (never why), a mentor who had heard of the
+    session is told neutrally, and backfill is queued. `reason` goes only into the audit row. Returns the
+    cancelled match with `status_before` set, or None when the match is no longer booked or the gate
+    still lets the mentor in.
+    """
+    match = _lock(match_id)
+    if match.status not in Match.BOOKED:
+        return None
+    try:
+        check_safety(match)
+        return None
+    except MatchError:
+        pass
+    was = match.status
+    heard = was != S.APPROVED or compose.mentor_has_heard_of(match)
+    _move(match, S.CANCELLED, actor=actor, via=via, reason=f"withdrawn: {reason}")
+    _release(match)
+    compose.withdraw_pending_to_mentor(match, why="the mentor was withdrawn from this session")
+    compose.queue_withdrawal(match, sequence=match.session.revision + 1, tell_mentor=heard)
+    _after_seat_freed(match)
+    match.status_before = was
     return match
 
 

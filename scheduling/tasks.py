@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from schools.models import Alliance
 
-from . import matching, services
+from . import matching, services, vetting
 from .models import Match, Session
 
 HORIZON_WEEKS = 8
@@ -70,3 +70,9 @@ def expire_stale_invitations():
         except services.MatchError:
             continue  # answered a moment ago
     return expired
+
+
+@shared_task(name="scheduling.withdraw_uncleared_mentors")
+def withdraw_uncleared_mentors():
+    """Daily: lapse checks past their date and withdraw volunteers from sessions their check will not cover."""
+    return vetting.withdraw_uncleared_mentors()

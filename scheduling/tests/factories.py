@@ -4,6 +4,9 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from mentors.models import Skill
+from notifications.models import Notification
+from scheduling import services as lifecycle
+from scheduling.models import Match
 from schools import services
 from schools.tests.factories import TeacherFactory
 
@@ -33,3 +36,17 @@ def make_request(teacher=None, *, weeks=1, day=None, hour=10, skills=("robotics"
     return services.create_request(
         teacher=teacher, intervals=intervals, skills=list(Skill.objects.filter(slug__in=skills)), **values
     )
+
+
+def book_match(teacher, coordinator, mentor, *, status="confirmed", **request_fields):
+    """A match of `mentor` in `status` (approved, invited or confirmed) for a new request of `teacher`,
+    moved there by the services; in invited or confirmed, the invitation counts as sent."""
+    request = make_request(teacher, **request_fields)
+    match = Match.objects.create(session=request.sessions.get(), mentor=mentor, score=0.5)
+    lifecycle.approve_match(match_id=match.pk, actor=coordinator.user)
+    if status in ("invited", "confirmed"):
+        Notification.objects.filter(match=match).update(status=Notification.Status.SENT)
+        lifecycle.mark_match_invited(match_id=match.pk)
+    if status == "confirmed":
+        lifecycle.confirm_match(match_id=match.pk, actor=mentor.user)
+    return Match.objects.get(pk=match.pk)
