@@ -27,7 +27,8 @@ COORDINATOR = {
     "api-coordinator-teachers", "api-verify-teacher", "coordinator-volunteers", "approve-volunteer",
     "background-check", "import-volunteers", "coordinator-home", "coordinator-teachers", "verify-teacher",
     "invite-teacher", "inbox", "inbox-resolve", "alliance-notifications", "matching-weights",
-    "reset-matching-weights", "api-matching-weights", "scheduling:run-matching",
+    "reset-matching-weights", "api-matching-weights", "scheduling:run-matching", "suspend-volunteer",
+    "api-suspend-volunteer",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
@@ -92,7 +93,8 @@ def url_for(name, params, ids):
 
     by_route = {
         "request": "request", "match": "match", "scheduling": "match", "api-approve-volunteer": "mentor",
-        "api-background-check": "mentor", "api-verify-teacher": "teacher", "inbox-resolve": "inbound",
+        "api-background-check": "mentor", "api-suspend-volunteer": "mentor", "api-verify-teacher": "teacher",
+        "inbox-resolve": "inbound",
         "teacher-request": "request",
     }
     kind = next((v for k, v in by_route.items() if name.startswith(k)), None)

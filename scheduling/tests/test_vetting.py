@@ -10,6 +10,7 @@ from notifications.models import InboundMessage, Notification
 from scheduling import services, vetting
 from scheduling.models import Booking, Match, MatchTransition
 from scheduling.tests.factories import book_match, next_weekday
+from schools.tests.factories import CoordinatorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +216,47 @@ def test_suspending_needs_a_reason_and_writes_nothing_without_one(teacher, coord
     assert "reason" in refused.value.message_dict
     assert Mentor.objects.get(pk=mentor.pk).status == "approved"
     assert not VettingChange.objects.exists()
+
+
+# --- pages and API --------------------------------------------------------------------------------
+
+def test_a_coordinator_suspends_by_the_api_and_the_match_is_withdrawn(teacher, coordinator, mentor, api):
+    match = book_match(teacher, coordinator, mentor)
+    response = api(coordinator.user).post(f"/api/coordinator/volunteers/{mentor.pk}/suspend/",
+                                          {"reason": "left the company"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "suspended"
+    assert Match.objects.get(pk=match.pk).status == "cancelled"
+    assert VettingChange.objects.get(mentor=mentor).via == "api"
+
+
+def test_suspending_without_a_reason_is_a_400_naming_the_field(coordinator, mentor, api):
+    response = api(coordinator.user).post(f"/api/coordinator/volunteers/{mentor.pk}/suspend/", {}, format="json")
+    assert response.status_code == 400 and "reason" in response.json()
+    assert Mentor.objects.get(pk=mentor.pk).status == "approved"
+
+
+def test_another_alliances_coordinator_cannot_suspend(coordinator, mentor, api):
+    outsider = CoordinatorFactory()
+    response = api(outsider.user).post(f"/api/coordinator/volunteers/{mentor.pk}/suspend/",
+                                       {"reason": "x"}, format="json")
+    assert response.status_code == 404
+    assert Mentor.objects.get(pk=mentor.pk).status == "approved"
+
+
+def test_recording_a_failed_check_on_the_page_withdraws_the_match(teacher, coordinator, mentor, client):
+    match = book_match(teacher, coordinator, mentor)
+    client.force_login(coordinator.user)
+    response = client.post(f"/coordinator/volunteers/{mentor.pk}/background-check/",
+                           {"status": "failed", "reference": "case 7"})
+    assert response.status_code == 302
+    assert Match.objects.get(pk=match.pk).status == "cancelled"
+
+
+def test_the_suspend_page_asks_why_and_withdraws(teacher, coordinator, mentor, client):
+    match = book_match(teacher, coordinator, mentor)
+    client.force_login(coordinator.user)
+    assert "Why suspend" in client.get(f"/coordinator/volunteers/{mentor.pk}/suspend/").content.decode()
+    assert client.post(f"/coordinator/volunteers/{mentor.pk}/suspend/", {"reason": ""}).status_code == 200
+    assert Match.objects.get(pk=match.pk).status == "confirmed"
+    client.post(f"/coordinator/volunteers/{mentor.pk}/suspend/", {"reason": "complaint"})
+    assert Match.objects.get(pk=match.pk).status == "cancelled"
