@@ -5,12 +5,15 @@ from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from scheduling.services import MatchError
+from scheduling.services import MatchError, NotEntitled
 from schools.services import RequestRefused
 
 
 def exception_handler(exc, context):
-    """409 for a transition no longer allowed, 404 for an unknown id, 400 naming the field otherwise."""
+    """403 for a change the caller is not entitled to, 409 for a transition no longer allowed,
+    404 for an unknown id, 400 naming the field otherwise."""
+    if isinstance(exc, NotEntitled):
+        return Response({"detail": str(exc), "code": exc.code}, status=403)
     if isinstance(exc, MatchError):
         return Response({"detail": str(exc), "code": exc.code}, status=409)
     if isinstance(exc, RequestRefused):

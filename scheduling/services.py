@@ -5,9 +5,11 @@ UPDATE, records who did it and why, and writes its notifications in the same tra
 """
 import logging
 from datetime import UTC, timedelta
+from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -241,19 +243,105 @@ def withdraw_match(*, match_id, actor=None, via="system", reason):
     return match
 
 
+class NotEntitled(MatchError):
+    """The person may see this match but not make this change (HTTP 403)."""
+
+    def __init__(self, message):
+        super().__init__(message, code="not_entitled")
+
+
+def _require_closer(match, actor):
+    """Only the teacher who made the request or a coordinator of its alliance says how a session went."""
+    teacher = getattr(actor, "teacher", None)
+    coordinator = getattr(actor, "coordinator", None)
+    if teacher is not None and teacher.pk == match.session.request.teacher_id:
+        return
+    if coordinator is not None and coordinator.alliance_id == match.session.alliance_id:
+        return
+    raise NotEntitled("Only the teacher who asked for this session or a coordinator can record how it went.")
+
+
+def _require_started(match):
+    """Nothing is counted as held before it happened: the session's last occurrence must have started."""
+    last = match.session.intervals.order_by("-starts_at").first()
+    if last is not None and last.starts_at > timezone.now():
+        raise MatchError("This session has not happened yet; record it once its last occurrence has started.",
+                         code="too_early")
+
+
+def session_hours(session):
+    """The session's scheduled length in hours, every occurrence together."""
+    seconds = sum((i.ends_at - i.starts_at).total_seconds() for i in session.intervals.all())
+    return Decimal(seconds) / 3600
+
+
+def _check_hours(session, hours, field="hours"):
+    limit = (session_hours(session) + Decimal(str(settings.COMPLETION_EXTRA_HOURS))).quantize(Decimal("0.01"))
+    hours = Decimal(str(hours))
+    if hours <= 0 or hours > limit:
+        raise ValidationError({field: f"Enter the hours mentored: more than 0 and at most {limit} (the session's "
+                                      f"length plus {settings.COMPLETION_EXTRA_HOURS:g} h)."})
+    return hours
+
+
+def _check_students(request, students_reached):
+    extra = settings.COMPLETION_EXTRA_STUDENTS
+    limit = request.student_count + extra
+    if students_reached < 0 or students_reached > limit:
+        raise ValidationError({"students_reached": f"Enter the students reached: 0 to {limit} (the class of "
+                                                   f"{request.student_count} plus {extra})."})
+
+
 @transaction.atomic
 def complete_match(*, match_id, actor, hours, students_reached):
-    """The session happened: record hours and students reached for impact reports."""
+    """The session happened: record hours and students reached for impact reports.
+
+    Only a confirmed match, only once its last occurrence has started (409 otherwise, so a second
+    completion is a 409 too), only by the requesting teacher or a coordinator (403); hours are at most
+    the session's length plus COMPLETION_EXTRA_HOURS and students the headcount plus
+    COMPLETION_EXTRA_STUDENTS (a field error otherwise). Nothing is written when any check fails.
+    """
     match = _lock(match_id)
+    if S.COMPLETED not in Match.TRANSITIONS.get(match.status, ()):
+        raise TransitionNotAllowed(match, S.COMPLETED)
+    _require_closer(match, actor)
+    _require_started(match)
+    hours = _check_hours(match.session, hours)
+    _check_students(match.session.request, students_reached)
     _release(match)
-    return _move(match, S.COMPLETED, actor=actor, hours=hours, students_reached=students_reached)
+    _move(match, S.COMPLETED, actor=actor, hours=hours, students_reached=students_reached)
+    refresh_request_status(match.session.request_id)
+    return match
 
 
 @transaction.atomic
 def mark_no_show(*, match_id, actor, reason=""):
+    """The mentor did not come: same people and same moment as a completion."""
     match = _lock(match_id)
+    if S.NO_SHOW not in Match.TRANSITIONS.get(match.status, ()):
+        raise TransitionNotAllowed(match, S.NO_SHOW)
+    _require_closer(match, actor)
+    _require_started(match)
     _release(match)
     return _move(match, S.NO_SHOW, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def report_mentor_hours(*, match_id, actor, hours):
+    """The mentor says how many hours they gave. It never completes the match (the teacher does);
+    a later report replaces an earlier one. Same moment and bounds as a completion."""
+    match = _lock(match_id)
+    if actor is None or match.mentor.user_id != actor.pk:
+        raise NotEntitled("Only the mentor of this session can report their hours.")
+    if match.status not in (S.CONFIRMED, S.COMPLETED):
+        raise MatchError(f"This match is {match.status}; hours are reported for sessions you were confirmed for.",
+                         code="transition_not_allowed")
+    _require_started(match)
+    hours = _check_hours(match.session, hours)
+    now = timezone.now()
+    Match.objects.filter(pk=match.pk).update(mentor_hours=hours, mentor_hours_reported_at=now)
+    match.mentor_hours, match.mentor_hours_reported_at = hours, now
+    return match
 
 
 def _after_seat_freed(match):

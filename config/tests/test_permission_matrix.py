@@ -37,6 +37,7 @@ MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-
 SIGNED_IN = {
     "request-list", "request-detail", "request-cancel", "request-reschedule", "match-list", "match-detail",
     "match-approve", "match-cancel", "match-complete", "match-confirm", "match-decline", "match-reject",
+    "match-no-show", "match-report-hours",
     "scheduling:complete", "scheduling:no-show", "password_change", "password_change_done", "my-calendar-feed",
     "my-calendar",
 }

@@ -6,7 +6,7 @@ from django.utils import timezone
 from mentors.models import Skill
 from notifications.models import Notification
 from scheduling import services as lifecycle
-from scheduling.models import Match
+from scheduling.models import Booking, Match, Session, SessionInterval
 from schools import services
 from schools.tests.factories import TeacherFactory
 
@@ -49,4 +49,17 @@ def book_match(teacher, coordinator, mentor, *, status="confirmed", **request_fi
         lifecycle.mark_match_invited(match_id=match.pk)
     if status == "confirmed":
         lifecycle.confirm_match(match_id=match.pk, actor=mentor.user)
+    return Match.objects.get(pk=match.pk)
+
+
+def held(match, *, hours_ago=1):
+    """Move the match's session back in time so that its last occurrence started `hours_ago` hours ago
+    (the services never book the past, so a session that happened is made by moving one)."""
+    session = match.session
+    last = session.intervals.order_by("-starts_at").first()
+    shift = last.starts_at - timezone.now() + timedelta(hours=hours_ago)
+    Session.objects.filter(pk=session.pk).update(starts_at=session.starts_at - shift, ends_at=session.ends_at - shift)
+    for model, field in ((SessionInterval, "session"), (Booking, "match__session")):
+        for row in model.objects.filter(**{field: session}):
+            model.objects.filter(pk=row.pk).update(starts_at=row.starts_at - shift, ends_at=row.ends_at - shift)
     return Match.objects.get(pk=match.pk)
