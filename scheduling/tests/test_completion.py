@@ -153,3 +153,13 @@ def test_the_completion_page_shows_a_field_error_for_too_many_hours(match, teach
     page = client.post(f"/matches/{held(match).pk}/complete/", {"hours": "9", "students_reached": "20"})
     assert page.status_code == 200 and "at most 2.00" in page.content.decode()
     assert Match.objects.get(pk=match.pk).status == "confirmed"
+
+
+def test_the_teachers_list_and_the_mentors_page_link_to_a_held_session_only(match, teacher, client):
+    client.force_login(teacher.user)
+    url = f"/matches/{match.pk}/complete/"
+    assert url not in client.get("/teach/requests/").content.decode()
+    match = held(match)
+    assert url in client.get("/teach/requests/").content.decode()
+    client.force_login(match.mentor.user)
+    assert "Report your hours" in client.get("/me/sessions/").content.decode()
