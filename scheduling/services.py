@@ -149,10 +149,16 @@ def swap_match(*, match_id, mentor_id, actor):
 
 
 def mark_match_invited(*, match_id):
-    """The invitation went out: start the clock for an answer. Quietly does nothing if already past it."""
+    """The invitation went out: start the clock for an answer. Quietly does nothing if already past it,
+    or if the safety gate now refuses the mentor (the daily sweep, `scheduling.vetting`, withdraws them)."""
     with transaction.atomic():
         match = _lock(match_id)
         if match.status != S.APPROVED:
+            return match
+        try:
+            check_safety(match)
+        except MatchError as refused:
+            log.warning("match %s not moved to invited: %s", match.pk, refused.code)
             return match
         respond_by = timezone.now() + timedelta(hours=settings.INVITATION_TTL_HOURS)
         respond_by = min(respond_by, match.session.starts_at - timedelta(hours=2))

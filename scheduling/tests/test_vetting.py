@@ -260,3 +260,12 @@ def test_the_suspend_page_asks_why_and_withdraws(teacher, coordinator, mentor, c
     assert Match.objects.get(pk=match.pk).status == "confirmed"
     client.post(f"/coordinator/volunteers/{mentor.pk}/suspend/", {"reason": "complaint"})
     assert Match.objects.get(pk=match.pk).status == "cancelled"
+
+
+def test_an_invitation_sent_after_the_check_lapsed_does_not_move_the_match_on(teacher, coordinator, mentor):
+    match = book_match(teacher, coordinator, mentor, status="approved")
+    Mentor.objects.filter(pk=mentor.pk).update(background_check_status="failed", background_check_expires=None)
+    services.mark_match_invited(match_id=match.pk)
+    assert Match.objects.get(pk=match.pk).status == "approved"
+    assert vetting.withdraw_uncleared_mentors() == 1
+    assert Match.objects.get(pk=match.pk).status == "cancelled"
