@@ -269,3 +269,11 @@ def test_an_invitation_sent_after_the_check_lapsed_does_not_move_the_match_on(te
     assert Match.objects.get(pk=match.pk).status == "approved"
     assert vetting.withdraw_uncleared_mentors() == 1
     assert Match.objects.get(pk=match.pk).status == "cancelled"
+
+
+def test_the_teacher_no_longer_sees_a_withdrawn_mentors_contact_details(teacher, coordinator, mentor, api):
+    match = book_match(teacher, coordinator, mentor)
+    assert api(teacher.user).get(f"/api/matches/{match.pk}/").json()["mentor"]["email"] == mentor.user.email
+    fail_check(coordinator, mentor)
+    shown = api(teacher.user).get(f"/api/matches/{match.pk}/").json()["mentor"]
+    assert "email" not in shown and "phone" not in shown
