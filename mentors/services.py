@@ -218,10 +218,7 @@ def profile_is_complete(mentor):
 
 # --- coordinator vetting ---------------------------------------------------
 # These change only the volunteer's own record (and its audit row). Taking a volunteer who is no longer
-# cleared out of their classrooms is `scheduling.vetting`'s job: pages, API and admin call that.
-
-# Check statuses that end a clearance: recording one withdraws the volunteer from in-person sessions.
-LAPSED_CHECKS = (Mentor.BackgroundCheck.FAILED, Mentor.BackgroundCheck.REVOKED, Mentor.BackgroundCheck.EXPIRED)
+# cleared out of their classrooms is `scheduling.vetting`'s job: pages and API call that.
 
 
 def _audit(mentor, *, kind, was, now, actor, via, reason=""):

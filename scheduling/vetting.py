@@ -1,8 +1,9 @@
 """Vetting that reaches into classrooms: a volunteer who is no longer cleared is taken out of every
 session the safety gate now refuses them, one transaction per volunteer.
 
-Pages, the API and the admin call these, never `mentors.services`' vetting functions directly, so a
-failed, revoked or lapsed check and a suspension always withdraw the volunteer's bookings.
+Pages and the API call these, never `mentors.services`' vetting functions directly, so a failed,
+revoked or lapsed check and a suspension always withdraw the volunteer's bookings (the admin shows
+the vetting fields read-only).
 """
 import logging
 import uuid
