@@ -10,6 +10,7 @@ from mentors.api import MyMentorProfile
 from mentors.forms import EmailLoginForm
 from notifications import urls as notification_urls
 from notifications import webhooks
+from scheduling import vetting_urls
 from scheduling.api import MatchingRunViewSet, MatchViewSet
 from schools import urls as school_urls
 from schools.api import MentorRequestViewSet
@@ -25,6 +26,8 @@ urlpatterns = [
     path("", include("scheduling.urls")),
     path("api/me/mentor/", MyMentorProfile.as_view(), name="my-mentor-profile"),
     path("api/", include(mentor_urls.api_patterns)),
+    path("api/", include(vetting_urls.api_patterns)),
+    path("", include(vetting_urls)),
     path("api/", include(school_urls.api_patterns)),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=EmailLoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

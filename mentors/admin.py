@@ -37,6 +37,8 @@ class MentorAdmin(admin.ModelAdmin):
     search_fields = ["user__first_name", "user__last_name", "user__email"]
     filter_horizontal = ["skills"]
     raw_id_fields = ["user"]
+    # Vetting changes go through the coordinator's pages or API (scheduling.vetting), which take a volunteer
+    # no longer cleared out of their classrooms and write the audit row; the admin never bypasses them.
     readonly_fields = ["status", "background_check_status", "background_check_reference", "background_check_expires",
                        "sms_consent_at", "sms_consent_text", "sms_consent_ip", "phone_invalid_at", "created_at"]
     inlines = [AvailabilityInline, BlackoutInline]
@@ -47,7 +49,7 @@ class MentorAdmin(admin.ModelAdmin):
         done = 0
         for mentor in queryset:
             try:
-                services.approve_mentor(mentor_id=mentor.pk)
+                services.approve_mentor(mentor_id=mentor.pk, actor=request.user, via="admin")
                 done += 1
             except ValidationError as exc:
                 self.message_user(request, f"{mentor}: {' '.join(exc.messages)}", messages.ERROR)

@@ -2,7 +2,6 @@
 
 Same services and validation as the pages; errors are 400 with the field named.
 """
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -17,7 +16,6 @@ from . import csv_import, services
 from .models import Company, Mentor
 from .serializers import (
     AvailabilitySerializer,
-    BackgroundCheckSerializer,
     CoordinatorMentorSerializer,
     CsvImportSerializer,
     MentorProfileSerializer,
@@ -106,30 +104,6 @@ class CoordinatorVolunteers(generics.ListAPIView):
         if wanted := self.request.query_params.get("status"):
             mentors = mentors.filter(status=wanted)
         return mentors
-
-
-class ApproveVolunteer(APIView):
-    permission_classes = [IsCoordinator]
-
-    @extend_schema(request=None, responses=CoordinatorMentorSerializer)
-    def post(self, request, pk):
-        mentor = get_object_or_404(alliance_mentors(request), pk=pk)
-        mentor = services.approve_mentor(mentor_id=mentor.pk)
-        return Response(CoordinatorMentorSerializer(mentor).data)
-
-
-class BackgroundCheck(APIView):
-    """Coordinators record checks; no volunteer-facing form or endpoint can write these fields."""
-
-    permission_classes = [IsCoordinator]
-
-    @extend_schema(request=BackgroundCheckSerializer, responses=CoordinatorMentorSerializer)
-    def post(self, request, pk):
-        mentor = get_object_or_404(alliance_mentors(request), pk=pk)
-        body = BackgroundCheckSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        mentor = services.record_background_check(mentor_id=mentor.pk, **body.validated_data)
-        return Response(CoordinatorMentorSerializer(mentor).data)
 
 
 class ImportVolunteers(APIView):

@@ -46,6 +46,8 @@ class Mentor(models.Model):
         PENDING = "pending"
         CLEARED = "cleared"
         FAILED = "failed"
+        REVOKED = "revoked"
+        EXPIRED = "expired"
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor")
@@ -154,3 +156,31 @@ class BlackoutDate(models.Model):
 
     def __str__(self):
         return f"{self.mentor} away {self.date:%Y-%m-%d}"
+
+
+class VettingChange(models.Model):
+    """Audit trail of a volunteer's vetting: who approved, suspended or recorded a check, from what, to what, why.
+
+    Written by `mentors.services` in the transaction of the change itself, like `MatchTransition` for matches.
+    """
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "volunteer status"
+        BACKGROUND_CHECK = "background_check", "background check"
+
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="vetting_changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_value = models.CharField(max_length=100, blank=True)
+    to_value = models.CharField(max_length=100)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    # "web", "api", "admin" or "system" (the daily expiry sweep): how the change arrived.
+    via = models.CharField(max_length=16, default="web")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.mentor} {self.kind}: {self.from_value or '-'} -> {self.to_value}"

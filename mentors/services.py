@@ -19,7 +19,7 @@ from core.accounts import (
 )
 
 from . import validation
-from .models import AvailabilityWindow, BlackoutDate, Mentor
+from .models import AvailabilityWindow, BlackoutDate, Mentor, VettingChange
 
 
 def send_set_password_email(user, company):
@@ -127,14 +127,27 @@ def profile_is_complete(mentor):
 
 
 # --- coordinator vetting ---------------------------------------------------
+# These change only the volunteer's own record (and its audit row). Taking a volunteer who is no longer
+# cleared out of their classrooms is `scheduling.vetting`'s job: pages and API call that.
+
+
+def _audit(mentor, *, kind, was, now, actor, via, reason=""):
+    VettingChange.objects.create(mentor=mentor, kind=kind, from_value=was, to_value=now, actor=actor, via=via,
+                                 reason=reason)
+
 
 @transaction.atomic
-def approve_mentor(*, mentor_id):
-    """A coordinator approves a pending volunteer (approval alone never skips the background check)."""
+def approve_mentor(*, mentor_id, actor, via="web"):
+    """A coordinator approves a pending volunteer (approval alone never skips the background check).
+
+    Approving an approved volunteer changes nothing and writes nothing; any other status is a field error.
+    """
     mentor = Mentor.objects.select_for_update().get(pk=mentor_id)
     if mentor.status == Mentor.Status.PENDING:
+        Mentor.objects.filter(pk=mentor.pk).update(status=Mentor.Status.APPROVED)
+        _audit(mentor, kind=VettingChange.Kind.STATUS, was=mentor.status, now=Mentor.Status.APPROVED,
+               actor=actor, via=via)
         mentor.status = Mentor.Status.APPROVED
-        mentor.save(update_fields=["status"])
     elif mentor.status != Mentor.Status.APPROVED:
         raise ValidationError({"status": f"This volunteer is {mentor.get_status_display()}; "
                                          "only pending volunteers can be approved."})
@@ -142,9 +155,33 @@ def approve_mentor(*, mentor_id):
 
 
 @transaction.atomic
-def record_background_check(*, mentor_id, status, reference="", expires=None):
-    """A coordinator records a background check. A cleared check needs an expiry date in the future."""
-    today = date.today()
+def suspend_mentor(*, mentor_id, actor, reason, via="web"):
+    """A coordinator suspends a volunteer: no match can be approved or confirmed for them any more.
+
+    The reason is required (a field error otherwise) and kept in the audit row; a suspended volunteer
+    stays suspended (suspending again is a field error, so nobody thinks they did something).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why, so the next coordinator knows."})
+    mentor = Mentor.objects.select_for_update().get(pk=mentor_id)
+    if mentor.status == Mentor.Status.SUSPENDED:
+        raise ValidationError({"status": "This volunteer is already suspended."})
+    Mentor.objects.filter(pk=mentor.pk).update(status=Mentor.Status.SUSPENDED)
+    _audit(mentor, kind=VettingChange.Kind.STATUS, was=mentor.status, now=Mentor.Status.SUSPENDED,
+           actor=actor, via=via, reason=reason)
+    mentor.status = Mentor.Status.SUSPENDED
+    return mentor
+
+
+@transaction.atomic
+def record_background_check(*, mentor_id, actor, status, reference="", expires=None, today=None, via="web",
+                            reason=""):
+    """A coordinator records a background check. A cleared check needs an expiry date in the future.
+
+    Writes an audit row with the status before and after (and the expiry, when there is one).
+    """
+    today = today or date.today()
     if status not in Mentor.BackgroundCheck.values:
         raise ValidationError({"status": "Pick a background check status."})
     if status == Mentor.BackgroundCheck.CLEARED:
@@ -152,11 +189,16 @@ def record_background_check(*, mentor_id, status, reference="", expires=None):
             raise ValidationError({"expires": "A cleared check needs the date it expires."})
         if expires <= today:
             raise ValidationError({"expires": "That date has passed; a cleared check must expire in the future."})
+    else:
+        expires = expires if status == Mentor.BackgroundCheck.EXPIRED else None
     mentor = Mentor.objects.select_for_update().get(pk=mentor_id)
+    was = _check_label(mentor.background_check_status, mentor.background_check_expires)
     mentor.background_check_status = status
     mentor.background_check_reference = (reference or "").strip()
     mentor.background_check_expires = expires
     mentor.save(update_fields=["background_check_status", "background_check_reference", "background_check_expires"])
+    _audit(mentor, kind=VettingChange.Kind.BACKGROUND_CHECK, was=was, now=_check_label(status, expires),
+           actor=actor, via=via, reason=reason)
     return mentor
 
 
@@ -169,3 +211,21 @@ def flag_bad_number(phone):
     """The SMS provider says the number cannot get texts: mark the profiles, which stops all texts to it until
     the volunteer fixes it (NOTIFICATIONS_BAD_NUMBER_HANDLER)."""
     Mentor.objects.filter(phone=phone, phone_invalid_at__isnull=True).update(phone_invalid_at=timezone.now())
+
+
+def _check_label(status, expires):
+    return f"{status} until {expires:%Y-%m-%d}" if status == Mentor.BackgroundCheck.CLEARED and expires else status
+
+
+@transaction.atomic
+def expire_background_check(*, mentor_id, today):
+    """The daily sweep: a cleared check whose expiry date has passed becomes `expired` (audited as the
+    system). Returns the volunteer, or None when the check was renewed or changed meanwhile."""
+    mentor = Mentor.objects.select_for_update().get(pk=mentor_id)
+    if mentor.background_check_status != Mentor.BackgroundCheck.CLEARED or mentor.background_check_expires >= today:
+        return None
+    return record_background_check(
+        mentor_id=mentor.pk, actor=None, status=Mentor.BackgroundCheck.EXPIRED, today=today,
+        reference=mentor.background_check_reference, expires=mentor.background_check_expires, via="system",
+        reason="the check passed its expiry date",
+    )

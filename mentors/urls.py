@@ -11,9 +11,6 @@ urlpatterns = [
     path("me/sessions/", views.my_sessions, name="my-sessions"),
     path("me/sessions/<int:match_id>/<str:answer>/", views.answer_invitation, name="answer-invitation"),
     path("coordinator/volunteers/", views.coordinator_volunteers, name="coordinator-volunteers"),
-    path("coordinator/volunteers/<int:mentor_id>/approve/", views.approve_volunteer, name="approve-volunteer"),
-    path("coordinator/volunteers/<int:mentor_id>/background-check/", views.background_check,
-         name="background-check"),
     path("coordinator/volunteers/import/", views.import_volunteers, name="import-volunteers"),
 ]
 
@@ -22,9 +19,6 @@ api_patterns = [
     path("verify-email/", api.VerifyEmail.as_view(), name="api-verify-email"),
     path("me/mentor/availability/", api.MyAvailability.as_view(), name="api-my-availability"),
     path("coordinator/volunteers/", api.CoordinatorVolunteers.as_view(), name="api-coordinator-volunteers"),
-    path("coordinator/volunteers/<int:pk>/approve/", api.ApproveVolunteer.as_view(), name="api-approve-volunteer"),
-    path("coordinator/volunteers/<int:pk>/background-check/", api.BackgroundCheck.as_view(),
-         name="api-background-check"),
     path("coordinator/volunteers/import/", api.ImportVolunteers.as_view(), name="api-import-volunteers"),
     path("coordinator/volunteers/import/confirm/", api.ConfirmImport.as_view(), name="api-confirm-import"),
 ]

@@ -168,35 +168,6 @@ def coordinator_volunteers(request):
     })
 
 
-@require_POST
-@role_required("coordinator")
-def approve_volunteer(request, mentor_id):
-    mentor = get_object_or_404(_alliance_mentors(request), pk=mentor_id)
-    try:
-        services.approve_mentor(mentor_id=mentor.pk)
-        messages.success(request, f"{mentor} is approved.")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("coordinator-volunteers")
-
-
-@role_required("coordinator")
-def background_check(request, mentor_id):
-    mentor = get_object_or_404(_alliance_mentors(request), pk=mentor_id)
-    initial = {"status": mentor.background_check_status, "reference": mentor.background_check_reference,
-               "expires": mentor.background_check_expires}
-    form = forms.BackgroundCheckForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_background_check(mentor_id=mentor.pk, **form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_errors(form, error)
-        else:
-            messages.success(request, f"Background check for {mentor} saved.")
-            return redirect("coordinator-volunteers")
-    return render(request, "mentors/background_check.html", {"form": form, "mentor": mentor})
-
-
 @role_required("coordinator")
 def import_volunteers(request):
     alliance = coordinator_of(request.user).alliance

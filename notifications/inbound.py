@@ -134,3 +134,16 @@ def mark_reviewed(*, message_id, alliance, actor):
     )
     message.refresh_from_db()
     return message
+
+
+def post_alert(*, alliance, key, body):
+    """Put a system alert in the alliance's coordinators' inbox, beside the texts waiting for a person.
+
+    Once per `key` (at most 64 characters); it is resolved like a text.
+    """
+    message, _ = InboundMessage.objects.get_or_create(
+        message_sid=key,
+        defaults={"from_number": "", "to_number": "", "body": body, "handled_as": "alert", "alliance": alliance,
+                  "needs_review": True},
+    )
+    return message

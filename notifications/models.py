@@ -63,7 +63,8 @@ class Notification(models.Model):
 class InboundMessage(models.Model):
     """A text someone sent us; unique on Twilio's MessageSid so a retried webhook is handled once.
 
-    Texts the system could not act on (`needs_review`) make up the coordinators' inbox.
+    Texts the system could not act on (`needs_review`) make up the coordinators' inbox, beside the
+    system's own alerts (`handled_as="alert"`, no sender, e.g. a volunteer withdrawn from sessions).
     """
 
     message_sid = models.CharField(max_length=64, unique=True)

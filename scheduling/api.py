@@ -8,18 +8,25 @@ from core.roles import IsCoordinator, coordinator_of, mentor_of, teacher_of
 
 from . import services, tasks
 from .models import Match, MatchingRun
-from .serializers import CompletionSerializer, MatchingRunRequestSerializer, MatchSerializer, ReasonSerializer
+from .serializers import (
+    CompletionSerializer,
+    HoursReportSerializer,
+    MatchingRunRequestSerializer,
+    MatchSerializer,
+    NoShowSerializer,
+    ReasonSerializer,
+)
 
 
 def visible_matches(user):
-    """Coordinators see their alliance, teachers their school's requests, mentors their own matches."""
+    """Coordinators see their alliance, teachers the matches of their own requests, mentors their own matches."""
     matches = Match.objects.select_related(
         "mentor__user", "mentor__company", "session__request__school"
     ).prefetch_related("session__intervals")
     if coordinator := coordinator_of(user):
         return matches.filter(session__alliance=coordinator.alliance)
     if teacher := teacher_of(user):
-        return matches.filter(session__request__school=teacher.school).exclude(
+        return matches.filter(session__request__teacher=teacher).exclude(
             status__in=[Match.Status.PROPOSED, Match.Status.REJECTED]
         )
     if mentor := mentor_of(user):
@@ -85,10 +92,30 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=CompletionSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        """The requesting teacher or a coordinator records that the session happened (once it has started)."""
         match = self.get_object()
         body = CompletionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(services.complete_match(match_id=match.pk, actor=request.user, **body.validated_data))
+
+    @extend_schema(request=NoShowSerializer)
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request, pk=None):
+        """The requesting teacher or a coordinator records that the mentor did not come."""
+        match = self.get_object()
+        body = NoShowSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(services.mark_no_show(match_id=match.pk, actor=request.user, **body.validated_data))
+
+    @extend_schema(request=HoursReportSerializer)
+    @action(detail=True, methods=["post"], url_path="report-hours")
+    def report_hours(self, request, pk=None):
+        """The mentor reports the hours they gave; the match stays as it is."""
+        match = self.get_object()
+        body = HoursReportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(services.report_mentor_hours(match_id=match.pk, actor=request.user,
+                                                          **body.validated_data))
 
 
 class MatchingRunViewSet(viewsets.ViewSet):

@@ -31,6 +31,8 @@ INVITATION_TEXT = (
 UPDATE_TEXT = "Mentorbridge: change for {topic}: now {when}, {place}. Questions? Reply HELP."
 CONFIRMED_TEXT = "Mentorbridge: {who} confirmed for {topic} {when}."
 CANCELLED_TEXT = "Mentorbridge: {topic} {when} is cancelled. Thank you!"
+# Neutral on purpose: a mentor taken out of a session is never told why by text.
+WITHDRAWN_TEXT = "Mentorbridge: you are no longer booked for {topic} {when}. Your coordinator will be in touch."
 REMINDER_TEXT = "Mentorbridge reminder: {topic} {when}, {place}. Can't make it? Reply HELP."
 
 
@@ -268,3 +270,64 @@ def calendar_feed(user):
         .order_by("session__starts_at", "pk")
     )
     return [invitation_for(match, partstat="ACCEPTED") for match in matches]
+
+
+def mentor_has_heard_of(match):
+    """True once any message about this match went out to its mentor (not merely queued or held)."""
+    mentor = match.mentor
+    return Notification.objects.filter(
+        match=match, to__in=[t for t in (mentor.phone, mentor.user.email) if t]
+    ).exclude(status__in=[Notification.Status.PENDING, Notification.Status.SUPPRESSED]).exists()
+
+
+def withdraw_pending_to_mentor(match, *, why):
+    """Held and queued messages to the match's mentor (invitations, updates, reminders) will never be sent."""
+    mentor = match.mentor
+    return Notification.objects.filter(
+        match=match, status=Notification.Status.PENDING, to__in=[t for t in (mentor.phone, mentor.user.email) if t]
+    ).update(status=Notification.Status.SUPPRESSED, error=why)
+
+
+def queue_withdrawal(match, *, sequence, tell_mentor):
+    """A mentor is taken out of a booked session: the teacher hears a replacement is sought, never why.
+
+    The mentor (when they had been invited) gets a neutral text and an email withdrawing the calendar entry.
+    """
+    session = match.session
+    request = session.request
+    teacher = request.teacher
+    school_when = when(session, request.school.timezone)
+    queue_notification(
+        key=f"withdrawn:email:{teacher.user.email}:match-{match.pk}", channel="email", kind="withdrawn_to_teacher",
+        to=teacher.user.email, match=match, subject=f"Your mentor for {request.topic} can no longer come",
+        body=(f"Hello {teacher},\n\nThe mentor booked for {request.topic} {school_when} can no longer come. "
+              "We are looking for a replacement and will tell you as soon as one confirms."),
+    )
+    if not tell_mentor:
+        return
+    mentor = match.mentor
+    urgent = session.starts_at - timezone.now() < URGENT_WITHIN
+    _sms(match, key=f"match-{match.pk}", kind="withdrawn", template=WITHDRAWN_TEXT, urgent=urgent,
+         keep={"when": when(session, mentor.timezone)}, topic=request.topic)
+    queue_notification(
+        key=f"withdrawn:email:{mentor.user.email}:match-{match.pk}", channel="email", kind="withdrawn",
+        to=mentor.user.email, match=match, subject=f"No longer booked: {request.topic}",
+        body=(f"Hello {mentor.display_name},\n\nYou are no longer booked for {request.topic} "
+              f"{when(session, mentor.timezone)}. Your coordinator will be in touch. Thank you!"),
+        ics=calendar.build_cancel(replace(invitation_for(match), sequence=sequence)), ics_method="CANCEL",
+    )
+
+
+def queue_withdrawal_alert(*, mentor, matches, why, coordinator_emails, key):
+    """Email the alliance's coordinators which sessions a volunteer was taken out of, and why."""
+    subject = f"{mentor.display_name} withdrawn from {len(matches)} session(s)"
+    lines = "\n".join(
+        f"- {m.session.request.topic} at {m.session.request.school.name}, "
+        f"{when(m.session, m.session.request.school.timezone)} (was {m.status_before})" for m in matches
+    )
+    body = (f"{mentor.display_name} ({mentor.company.name}) was withdrawn because {why}.\n\n{lines}\n\n"
+            "Each teacher was told a replacement is being sought; matching looks for one now.")
+    for email in coordinator_emails:
+        queue_notification(key=f"withdrawal-alert:email:{email}:{key}", channel="email", kind="withdrawal_alert",
+                           to=email, subject=subject, body=body)
+    return subject, body

@@ -91,6 +91,9 @@ class Match(models.Model):
     respond_by = models.DateTimeField(null=True, blank=True)
     hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     students_reached = models.PositiveIntegerField(null=True, blank=True)
+    # What the mentor says they gave (their hours report); it never completes the match, the teacher does.
+    mentor_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    mentor_hours_reported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "matches"

@@ -46,6 +46,14 @@ class CompletionSerializer(serializers.Serializer):
     students_reached = serializers.IntegerField(min_value=0, max_value=1000)
 
 
+class HoursReportSerializer(serializers.Serializer):
+    hours = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+
+
+class NoShowSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
 class MatchingRunRequestSerializer(serializers.Serializer):
     window_start = serializers.DateTimeField()
     window_end = serializers.DateTimeField()

@@ -6,9 +6,11 @@ Rows are locked in the one order of `scheduling.locks` (request, session, match,
 """
 import logging
 from datetime import UTC, timedelta
+from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -144,10 +146,16 @@ def swap_match(*, match_id, mentor_id, actor):
 
 
 def mark_match_invited(*, match_id):
-    """The invitation went out: start the clock for an answer. Quietly does nothing if already past it."""
+    """The invitation went out: start the clock for an answer. Quietly does nothing if already past it,
+    or if the safety gate now refuses the mentor (the daily sweep, `scheduling.vetting`, withdraws them)."""
     with transaction.atomic():
         match = _lock(match_id)
         if match.status != S.APPROVED:
+            return match
+        try:
+            check_safety(match)
+        except MatchError as refused:
+            log.warning("match %s not moved to invited: %s", match.pk, refused.code)
             return match
         respond_by = timezone.now() + timedelta(hours=settings.INVITATION_TTL_HOURS)
         respond_by = min(respond_by, match.session.starts_at - timedelta(hours=2))
@@ -175,8 +183,18 @@ def notification_sent(notification):
 
 @transaction.atomic
 def confirm_match(*, match_id, actor=None, via="web"):
-    """The mentor said yes: the teacher is told who is coming, with their contact details."""
+    """The mentor said yes: the teacher is told who is coming, with their contact details.
+
+    The safety gate is checked again now (a check may have lapsed since approval); a mentor it refuses
+    is told only that the invitation is no longer open, never why.
+    """
     match = _lock(match_id)
+    if S.CONFIRMED not in Match.TRANSITIONS.get(match.status, ()):
+        raise TransitionNotAllowed(match, S.CONFIRMED)
+    try:
+        check_safety(match)
+    except MatchError as refused:
+        raise MatchError("This invitation is no longer open.", code="invitation_withdrawn") from refused
     _move(match, S.CONFIRMED, actor=actor, via=via)
     messages.queue_confirmation_to_teacher(match)
     refresh_request_status(match.session.request_id)
@@ -219,19 +237,135 @@ def cancel_match(*, match_id, actor=None, via="web", reason, backfill=True):
     return match
 
 
+def withdraw_match(*, match_id, actor=None, via="system", reason):
+    """Take a mentor the safety gate now refuses out of a booked (approved, invited, confirmed) match.
+
+    Caller holds the transaction. The booking is released, held and queued messages to the mentor are
+    withdrawn, the teacher is told a replacement is sought (never why), a mentor who had heard of the
+    session is told neutrally, and backfill is queued. `reason` goes only into the audit row. Returns the
+    cancelled match with `status_before` set, or None when the match is no longer booked or the gate
+    still lets the mentor in.
+    """
+    match = _lock(match_id)
+    if match.status not in Match.BOOKED:
+        return None
+    try:
+        check_safety(match)
+        return None
+    except MatchError:
+        pass
+    was = match.status
+    heard = was != S.APPROVED or messages.mentor_has_heard_of(match)
+    _move(match, S.CANCELLED, actor=actor, via=via, reason=f"withdrawn: {reason}")
+    _release(match)
+    messages.withdraw_pending_to_mentor(match, why="the mentor was withdrawn from this session")
+    messages.queue_withdrawal(match, sequence=match.session.revision + 1, tell_mentor=heard)
+    _after_seat_freed(match)
+    match.status_before = was
+    return match
+
+
+class NotEntitled(MatchError):
+    """The person may see this match but not make this change (HTTP 403)."""
+
+    http_status = 403
+
+    def __init__(self, message):
+        super().__init__(message, code="not_entitled")
+
+
+def _require_closer(match, actor):
+    """Only the teacher who made the request or a coordinator of its alliance says how a session went."""
+    teacher = getattr(actor, "teacher", None)
+    coordinator = getattr(actor, "coordinator", None)
+    if teacher is not None and teacher.pk == match.session.request.teacher_id:
+        return
+    if coordinator is not None and coordinator.alliance_id == match.session.alliance_id:
+        return
+    raise NotEntitled("Only the teacher who asked for this session or a coordinator can record how it went.")
+
+
+def _require_started(match):
+    """Nothing is counted as held before it happened: the session's last occurrence must have started."""
+    last = match.session.intervals.order_by("-starts_at").first()
+    if last is not None and last.starts_at > timezone.now():
+        raise MatchError("This session has not happened yet; record it once its last occurrence has started.",
+                         code="too_early")
+
+
+def session_hours(session):
+    """The session's scheduled length in hours, every occurrence together."""
+    seconds = sum((i.ends_at - i.starts_at).total_seconds() for i in session.intervals.all())
+    return Decimal(seconds) / 3600
+
+
+def _check_hours(session, hours, field="hours"):
+    limit = (session_hours(session) + Decimal(str(settings.COMPLETION_EXTRA_HOURS))).quantize(Decimal("0.01"))
+    hours = Decimal(str(hours))
+    if hours <= 0 or hours > limit:
+        raise ValidationError({field: f"Enter the hours mentored: more than 0 and at most {limit} (the session's "
+                                      f"length plus {settings.COMPLETION_EXTRA_HOURS:g} h)."})
+    return hours
+
+
+def _check_students(request, students_reached):
+    extra = settings.COMPLETION_EXTRA_STUDENTS
+    limit = request.student_count + extra
+    if students_reached < 0 or students_reached > limit:
+        raise ValidationError({"students_reached": f"Enter the students reached: 0 to {limit} (the class of "
+                                                   f"{request.student_count} plus {extra})."})
+
+
 @transaction.atomic
 def complete_match(*, match_id, actor, hours, students_reached):
-    """The session happened: record hours and students reached for impact reports."""
+    """The session happened: record hours and students reached for impact reports.
+
+    Only a confirmed match, only once its last occurrence has started (409 otherwise, so a second
+    completion is a 409 too), only by the requesting teacher or a coordinator (403); hours are at most
+    the session's length plus COMPLETION_EXTRA_HOURS and students the headcount plus
+    COMPLETION_EXTRA_STUDENTS (a field error otherwise). Nothing is written when any check fails.
+    """
     match = _lock(match_id)
+    if S.COMPLETED not in Match.TRANSITIONS.get(match.status, ()):
+        raise TransitionNotAllowed(match, S.COMPLETED)
+    _require_closer(match, actor)
+    _require_started(match)
+    hours = _check_hours(match.session, hours)
+    _check_students(match.session.request, students_reached)
     _release(match)
-    return _move(match, S.COMPLETED, actor=actor, hours=hours, students_reached=students_reached)
+    _move(match, S.COMPLETED, actor=actor, hours=hours, students_reached=students_reached)
+    refresh_request_status(match.session.request_id)
+    return match
 
 
 @transaction.atomic
 def mark_no_show(*, match_id, actor, reason=""):
+    """The mentor did not come: same people and same moment as a completion."""
     match = _lock(match_id)
+    if S.NO_SHOW not in Match.TRANSITIONS.get(match.status, ()):
+        raise TransitionNotAllowed(match, S.NO_SHOW)
+    _require_closer(match, actor)
+    _require_started(match)
     _release(match)
     return _move(match, S.NO_SHOW, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def report_mentor_hours(*, match_id, actor, hours):
+    """The mentor says how many hours they gave. It never completes the match (the teacher does);
+    a later report replaces an earlier one. Same moment and bounds as a completion."""
+    match = _lock(match_id)
+    if actor is None or match.mentor.user_id != actor.pk:
+        raise NotEntitled("Only the mentor of this session can report their hours.")
+    if match.status not in (S.CONFIRMED, S.COMPLETED):
+        raise MatchError(f"This match is {match.status}; hours are reported for sessions you were confirmed for.",
+                         code="transition_not_allowed")
+    _require_started(match)
+    hours = _check_hours(match.session, hours)
+    now = timezone.now()
+    Match.objects.filter(pk=match.pk).update(mentor_hours=hours, mentor_hours_reported_at=now)
+    match.mentor_hours, match.mentor_hours_reported_at = hours, now
+    return match
 
 
 def _after_seat_freed(match):

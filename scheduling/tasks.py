@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from alliances.models import Alliance
 
-from . import matching, reminders, services
+from . import matching, reminders, services, vetting
 from .models import Match, Session
 
 HORIZON_WEEKS = 8
@@ -78,3 +78,9 @@ def queue_due_reminders():
     """Reminders 24 h and 2 h before confirmed sessions, each once (run by beat every few minutes)."""
     with transaction.atomic():
         return reminders.queue_due_reminders()
+
+
+@shared_task(name="scheduling.withdraw_uncleared_mentors")
+def withdraw_uncleared_mentors():
+    """Daily: lapse checks past their date and withdraw volunteers from sessions their check will not cover."""
+    return vetting.withdraw_uncleared_mentors()

@@ -1,15 +1,18 @@
 """Coordinator review pages and the completion pages for teachers and mentors."""
+from functools import partial
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from core.roles import mentor_of, role_required, teacher_of
+from core.roles import coordinator_of, mentor_of, role_required, teacher_of
+from mentors.forms import apply_errors
 from schools.models import School
 
 from . import selectors, services, tasks
@@ -146,32 +149,63 @@ class CompletionForm(forms.Form):
     students_reached = forms.IntegerField(min_value=0, max_value=1000, label="Students reached (a number)")
 
 
+class HoursReportForm(forms.Form):
+    hours = forms.DecimalField(min_value=0, max_value=100, decimal_places=2, label="Hours you mentored")
+
+
 def _completion_match(user, match_id):
+    """The match as its mentor, its requesting teacher or a coordinator of its alliance may open it."""
     matches = Match.objects.select_related("session__request__school", "mentor__user")
     if mentor := mentor_of(user):
         return get_object_or_404(matches, pk=match_id, mentor=mentor)
     if teacher := teacher_of(user):
-        return get_object_or_404(matches, pk=match_id, session__request__school=teacher.school)
+        return get_object_or_404(matches, pk=match_id, session__request__teacher=teacher)
+    if coordinator := coordinator_of(user):
+        return get_object_or_404(matches, pk=match_id, session__alliance=coordinator.alliance)
     raise Http404
+
+
+def _record(request, form, action, *, template, context, success):
+    """Run a completion service on a valid form: field errors on the form, refusals as a message."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(**form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        except services.MatchError as error:
+            form.add_error(None, str(error))
+        else:
+            return success()
+    return render(request, template, {**context, "form": form})
 
 
 @login_required
 def complete(request, match_id):
-    """The teacher or the mentor confirms the session happened: hours and students reached."""
+    """The requesting teacher (or a coordinator) confirms the session happened: hours and students reached.
+    The mentor, on the same link, reports their hours instead; that never completes the match."""
     match = _completion_match(request.user, match_id)
-    form = CompletionForm(request.POST or None, initial={"students_reached": match.session.request.student_count})
-    if request.method == "POST" and form.is_valid():
-        return _act(request, lambda: services.complete_match(match_id=match.pk, actor=request.user,
-                                                             **form.cleaned_data),
-                    success="Thank you! The session is recorded.")
-    return render(request, "scheduling/complete.html", {"match": match, "form": form})
+    if mentor_of(request.user):
+        form = HoursReportForm(request.POST or None)
+        action = partial(services.report_mentor_hours, match_id=match.pk, actor=request.user)
+        message = "Thank you! Your hours are recorded."
+    else:
+        form = CompletionForm(request.POST or None, initial={"students_reached": match.session.request.student_count})
+        action = partial(services.complete_match, match_id=match.pk, actor=request.user)
+        message = "Thank you! The session is recorded."
+
+    def done():
+        messages.success(request, message)
+        return _back(request) if coordinator_of(request.user) else redirect("home")
+
+    return _record(request, form, action, template="scheduling/complete.html", success=done,
+                   context={"match": match, "reporting_hours": isinstance(form, HoursReportForm)})
 
 
 @require_POST
 @login_required
 def no_show(request, match_id):
     match = _completion_match(request.user, match_id)
-    if teacher_of(request.user) is None:
+    if mentor_of(request.user):
         raise Http404
     return _act(request, lambda: services.mark_no_show(match_id=match.pk, actor=request.user,
                                                        reason="marked by the teacher"),
@@ -189,13 +223,15 @@ def complete_by_link(request, token):
         data = signing.loads(token, salt=COMPLETION_SALT, max_age=14 * 24 * 3600)
     except signing.BadSignature as exc:
         raise Http404 from exc
-    match = get_object_or_404(Match.objects.select_related("session__request__school", "mentor__user"),
+    match = get_object_or_404(Match.objects.select_related("session__request__teacher__user", "mentor__user"),
                               pk=data["match"])
-    form = CompletionForm(request.POST or None, initial={"students_reached": match.session.request.student_count})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complete_match(match_id=match.pk, actor=None, **form.cleaned_data)
-            return render(request, "scheduling/complete_done.html", {"match": match})
-        except services.MatchError as exc:
-            form.add_error(None, str(exc))
-    return render(request, "scheduling/complete.html", {"match": match, "form": form, "by_link": True})
+    # The link speaks for whom it was made for: the requesting teacher completes, the mentor reports hours.
+    if data.get("role") == "mentor":
+        form = HoursReportForm(request.POST or None)
+        action = partial(services.report_mentor_hours, match_id=match.pk, actor=match.mentor.user)
+    else:
+        form = CompletionForm(request.POST or None, initial={"students_reached": match.session.request.student_count})
+        action = partial(services.complete_match, match_id=match.pk, actor=match.session.request.teacher.user)
+    return _record(request, form, action, template="scheduling/complete.html",
+                   success=lambda: render(request, "scheduling/complete_done.html", {"match": match}),
+                   context={"match": match, "by_link": True, "reporting_hours": isinstance(form, HoursReportForm)})

@@ -35,7 +35,8 @@ class CancelSerializer(serializers.Serializer):
 
 
 class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Teachers ask for mentors and change or cancel their requests; coordinators see their alliance's."""
+    """Teachers ask for mentors and see, change or cancel their own requests (never a colleague's);
+    coordinators see and may cancel their alliance's."""
 
     serializer_class = MentorRequestSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -43,7 +44,7 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
     def get_queryset(self):
         requests = MentorRequest.objects.select_related("school").prefetch_related("skills", "sessions__intervals")
         if teacher := teacher_of(self.request.user):
-            return requests.filter(school=teacher.school).order_by("-created_at")
+            return requests.filter(teacher=teacher).order_by("-created_at")
         if coordinator := coordinator_of(self.request.user):
             return requests.filter(school__alliance=coordinator.alliance).order_by("-created_at")
         return requests.none()

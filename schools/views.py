@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alliances import services as alliance_services
@@ -96,7 +97,8 @@ def request_list(request):
     requests = list(_teacher_requests(request).order_by("-created_at"))
     for mentor_request in requests:
         mentor_request.status_help = STATUS_HELP[mentor_request.status]
-    return render(request, "schools/request_list.html", {"teacher": request.user.teacher, "requests": requests})
+    return render(request, "schools/request_list.html", {"teacher": request.user.teacher, "requests": requests,
+                                                         "now": timezone.now()})
 
 
 @role_required("teacher")

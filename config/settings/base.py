@@ -133,6 +133,8 @@ CELERY_BEAT_SCHEDULE = {
     "queue-due-reminders": {"task": "scheduling.queue_due_reminders", "schedule": 300.0},
     # Re-match every alliance-week hourly: catches runs or backfills whose task was lost.
     "plan-matching": {"task": "scheduling.plan_matching", "schedule": 3600.0},
+    # Daily: lapse checks past their date and take mentors out of sessions their check will not cover.
+    "withdraw-uncleared-mentors": {"task": "scheduling.withdraw_uncleared_mentors", "schedule": 86400.0},
 }
 # Publishing to a broker that is down must not hang the request that wrote the outbox row:
 # give up quickly; the outbox sweeper queues the row once the broker is back.
@@ -182,4 +184,8 @@ NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS
 
 # How long a mentor has to answer an invitation before it expires.
 INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=48)
+# A completion may claim at most the session's scheduled length plus this many hours (setting up, staying on)
+# and at most the request's headcount plus this many students (a visiting class, a split group).
+COMPLETION_EXTRA_HOURS = env.float("COMPLETION_EXTRA_HOURS", default=1.0)
+COMPLETION_EXTRA_STUDENTS = env.int("COMPLETION_EXTRA_STUDENTS", default=10)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))

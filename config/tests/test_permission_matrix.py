@@ -34,7 +34,8 @@ COORDINATOR = {
     "api-coordinator-teachers", "api-verify-teacher", "coordinator-volunteers", "approve-volunteer",
     "background-check", "import-volunteers", "coordinator-home", "coordinator-teachers", "verify-teacher",
     "invite-teacher", "inbox", "inbox-resolve", "alliance-notifications", "matching-weights",
-    "reset-matching-weights", "api-matching-weights", "scheduling:run-matching",
+    "reset-matching-weights", "api-matching-weights", "scheduling:run-matching", "suspend-volunteer",
+    "api-suspend-volunteer",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
@@ -43,6 +44,7 @@ MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-
 SIGNED_IN = {
     "request-list", "request-detail", "request-cancel", "request-reschedule", "match-list", "match-detail",
     "match-approve", "match-cancel", "match-complete", "match-confirm", "match-decline", "match-reject",
+    "match-no-show", "match-report-hours",
     "scheduling:complete", "scheduling:no-show", "password_change", "password_change_done", "my-calendar-feed",
     "my-calendar",
 }
@@ -141,6 +143,7 @@ def url_for(name, params, ids):
 
     by_route = {
         "request": "request", "api-approve-volunteer": "mentor", "api-background-check": "mentor",
+        "api-suspend-volunteer": "mentor",
         "api-verify-teacher": "teacher", "inbox-resolve": "inbound", "teacher-request": "request",
     }
     kind = next((v for k, v in by_route.items() if name.startswith(k)), None)

@@ -8,7 +8,7 @@ from mentors.tests.factories import MentorFactory
 from notifications.models import Notification
 from scheduling import services
 from scheduling.models import Booking, Match, MatchTransition
-from scheduling.tests.factories import make_request
+from scheduling.tests.factories import held, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_cancelling_a_booked_match_withdraws_the_invite_with_a_raised_sequence(t
 def test_completion_records_hours_and_students(teacher, coordinator):
     match = propose(teacher)
     services.approve_match(match_id=match.pk, actor=coordinator.user)
-    services.confirm_match(match_id=match.pk)
+    held(services.confirm_match(match_id=match.pk))
     services.complete_match(match_id=match.pk, actor=teacher.user, hours="1.5", students_reached=24)
     match.refresh_from_db()
     assert (match.status, str(match.hours), match.students_reached) == ("completed", "1.50", 24)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from mentors.tests.factories import MentorFactory
 from scheduling import services, views
 from scheduling.models import Match
-from scheduling.tests.factories import make_request
+from scheduling.tests.factories import held, make_request
 from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,9 +122,10 @@ def test_nobody_but_the_alliances_coordinators_reaches_the_queue(client, teacher
 
 
 def confirmed(teacher):
+    """A confirmed match whose session has just taken place."""
     match = proposal(teacher)
     services.approve_match(match_id=match.pk, actor=None)
-    return services.confirm_match(match_id=match.pk)
+    return held(services.confirm_match(match_id=match.pk))
 
 
 def test_the_teacher_records_that_the_session_happened(client, teacher):
@@ -153,11 +154,19 @@ def test_a_mentor_cannot_mark_a_no_show_or_complete_someone_elses_session(client
 
 def test_the_link_in_a_text_shows_the_page_and_only_the_button_records(client, teacher):
     match = confirmed(teacher)
-    url = reverse("scheduling:complete-by-link", args=[views.completion_link(match, "mentor")])
+    url = reverse("scheduling:complete-by-link", args=[views.completion_link(match, "teacher")])
     assert client.get(url).status_code == 200
     assert Match.objects.get(pk=match.pk).status == "confirmed"
     client.post(url, {"hours": "1", "students_reached": "20"})
     assert Match.objects.get(pk=match.pk).status == "completed"
+
+
+def test_the_mentors_link_reports_hours_and_never_completes(client, teacher):
+    match = confirmed(teacher)
+    url = reverse("scheduling:complete-by-link", args=[views.completion_link(match, "mentor")])
+    client.post(url, {"hours": "1", "students_reached": "20"})
+    match.refresh_from_db()
+    assert (match.status, str(match.mentor_hours)) == ("confirmed", "1.00")
 
 
 def test_a_tampered_link_is_404(client, teacher):

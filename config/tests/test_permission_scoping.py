@@ -1,0 +1,166 @@
+"""Inside one alliance: a teacher sees and acts only on their own requests and matches.
+
+The permission matrix (test_permission_matrix.py) proves nobody crosses alliances or roles; this one
+probes every object route with the people who share a school or an alliance with its owner. Each
+object is in a state where the action would succeed if the check were missing (a confirmed match whose
+contact details would show, a request that could still be cancelled, a held session that could still be
+completed, a proposal that could still be approved), and each probe says by its effect whether it went
+through: a refusal must leave the object unchanged and answer 403 or 404 (or send a page to login).
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from mentors.tests.factories import MentorFactory
+from scheduling.models import Match
+from scheduling.tests.factories import book_match, held, make_request, next_weekday
+from schools.models import MentorRequest
+from schools.tests.factories import CoordinatorFactory, SchoolFactory, TeacherFactory
+
+OWNER, COLLEAGUE, OTHER_SCHOOL = "requesting teacher", "colleague at the school", "teacher at another school"
+COORDINATOR, OUTSIDER = "coordinator of the alliance", "coordinator of another alliance"
+MENTOR, OTHER_MENTOR = "the match's mentor", "another mentor of the alliance"
+ACTORS = (OWNER, COLLEAGUE, OTHER_SCHOOL, COORDINATOR, OUTSIDER, MENTOR, OTHER_MENTOR)
+
+
+@dataclass(frozen=True)
+class Probe:
+    name: str
+    method: str
+    url: str  # formatted with the world's ids
+    allowed: frozenset
+    went_through: Callable  # (world, response) -> bool
+    body: dict | None = None
+    page: bool = False
+    # People the route serves something else (the mentor's hours report on the completion page): they
+    # are not refused, but the probed effect must still not happen.
+    served_otherwise: frozenset = frozenset()
+
+
+def status_of(model, key):
+    return lambda w, r: model.objects.get(pk=w[key]).status
+
+
+def reads(w, r):
+    return r.status_code == 200
+
+
+def request_is(status, key="request"):
+    return lambda w, r: MentorRequest.objects.get(pk=w[key]).status == status
+
+
+def match_is(status, key):
+    return lambda w, r: Match.objects.get(pk=w[key]).status == status
+
+
+def _set(*actors):
+    return frozenset(actors)
+
+
+PROBES = [
+    Probe("read a request", "get", "/api/requests/{request}/", _set(OWNER, COORDINATOR), reads),
+    Probe("read a confirmed match (mentor's contact details)", "get", "/api/matches/{confirmed}/",
+          _set(OWNER, COORDINATOR, MENTOR), reads),
+    Probe("edit a request", "patch", "/api/requests/{request}/", _set(OWNER),
+          lambda w, r: MentorRequest.objects.get(pk=w["request"]).topic == "Changed", body={"topic": "Changed"}),
+    Probe("cancel a request", "post", "/api/requests/{request}/cancel/", _set(OWNER, COORDINATOR),
+          request_is("cancelled"), body={"reason": "probe"}),
+    Probe("cancel a confirmed match", "post", "/api/matches/{confirmed}/cancel/", _set(OWNER, COORDINATOR, MENTOR),
+          match_is("cancelled", "confirmed"), body={"reason": "probe"}),
+    Probe("complete a held session", "post", "/api/matches/{held}/complete/", _set(OWNER, COORDINATOR),
+          match_is("completed", "held"), body={"hours": "1", "students_reached": 20}),
+    Probe("mark a no-show", "post", "/api/matches/{held}/no-show/", _set(OWNER, COORDINATOR),
+          match_is("no_show", "held"), body={}),
+    Probe("report hours", "post", "/api/matches/{held}/report-hours/", _set(MENTOR),
+          lambda w, r: Match.objects.get(pk=w["held"]).mentor_hours is not None, body={"hours": "1"}),
+    Probe("approve a proposal", "post", "/api/matches/{proposed}/approve/", _set(COORDINATOR),
+          match_is("approved", "proposed"), body={}),
+    Probe("confirm an invitation", "post", "/api/matches/{invited}/confirm/", _set(MENTOR),
+          match_is("confirmed", "invited"), body={}),
+    Probe("open the request page", "get", "/teach/requests/{request}/", _set(OWNER), reads, page=True),
+    Probe("cancel on the request page", "post", "/teach/requests/{request}/cancel/", _set(OWNER),
+          request_is("cancelled"), body={"reason": "probe"}, page=True),
+    Probe("open the completion page", "get", "/matches/{held}/complete/", _set(OWNER, COORDINATOR, MENTOR), reads,
+          page=True),
+    Probe("complete on the page", "post", "/matches/{held}/complete/", _set(OWNER, COORDINATOR),
+          match_is("completed", "held"), body={"hours": "1", "students_reached": "20"}, page=True,
+          served_otherwise=_set(MENTOR)),
+    Probe("report hours on the page", "post", "/matches/{held}/complete/", _set(MENTOR),
+          lambda w, r: Match.objects.get(pk=w["held"]).mentor_hours is not None, body={"hours": "1"}, page=True,
+          served_otherwise=_set(OWNER, COORDINATOR)),
+    Probe("no-show on the page", "post", "/matches/{held}/no-show/", _set(OWNER, COORDINATOR),
+          match_is("no_show", "held"), body={}, page=True),
+]
+
+
+@pytest.fixture
+def world(db):
+    """One teacher's requests in every probed state, and everyone near them."""
+    owner = TeacherFactory()
+    school, alliance = owner.school, owner.school.alliance
+    coordinator = CoordinatorFactory(alliance=alliance)
+    mentor = MentorFactory(company__alliance=alliance)
+    confirmed = book_match(owner, coordinator, mentor, day=next_weekday(7))
+    completable = held(book_match(owner, coordinator, mentor, day=next_weekday(14)))
+    invited = book_match(owner, coordinator, mentor, status="invited", day=next_weekday(21))
+    other_mentor = MentorFactory(company__alliance=alliance)
+    proposal_request = make_request(owner, day=next_weekday(28))
+    proposed = Match.objects.create(session=proposal_request.sessions.get(), mentor=other_mentor, score=0.5)
+    users = {
+        OWNER: owner.user, COLLEAGUE: TeacherFactory(school=school).user,
+        OTHER_SCHOOL: TeacherFactory(school=SchoolFactory(alliance=alliance)).user,
+        COORDINATOR: coordinator.user, OUTSIDER: CoordinatorFactory().user, MENTOR: mentor.user,
+        OTHER_MENTOR: other_mentor.user,
+    }
+    ids = {"request": confirmed.session.request_id, "confirmed": confirmed.pk, "held": completable.pk,
+           "invited": invited.pk, "proposed": proposed.pk}
+    return ids, users
+
+
+def call(probe, user, ids):
+    url = probe.url.format(**ids)
+    if probe.page:
+        client = Client()
+        client.force_login(user)
+        return getattr(client, probe.method)(url, probe.body or {})
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return getattr(client, probe.method)(url, probe.body, format="json")
+
+
+def refused(response):
+    login = response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
+    return response.status_code in (403, 404) or login
+
+
+CELLS = [(probe, actor) for probe in PROBES for actor in ACTORS]
+
+
+@pytest.mark.parametrize(("probe", "actor"), CELLS, ids=[f"{p.name} / {a}" for p, a in CELLS])
+def test_each_person_reaches_exactly_what_is_theirs(world, probe, actor):
+    ids, users = world
+    response = call(probe, users[actor], ids)
+    assert response.status_code < 500, response.status_code
+    if actor in probe.allowed:
+        assert probe.went_through(ids, response), (response.status_code, getattr(response, "content", b"")[:300])
+    else:
+        assert actor in probe.served_otherwise or refused(response), response.status_code
+        assert not probe.went_through(ids, response)
+
+
+def test_the_matrix_covers_every_probe_and_person():
+    assert len(CELLS) == len(PROBES) * len(ACTORS) == 112
+
+
+@pytest.mark.parametrize("route", ["/api/requests/", "/api/matches/"])
+def test_a_colleague_lists_none_of_the_teachers_requests_or_matches(world, route):
+    ids, users = world
+    for actor in (COLLEAGUE, OTHER_SCHOOL):
+        response = call(Probe("list", "get", route, _set(), reads), users[actor], ids)
+        assert response.status_code == 200 and response.json()["results"] == [], actor
+    own = call(Probe("list", "get", route, _set(), reads), users[OWNER], ids).json()["results"]
+    assert own, "the requesting teacher sees their own"
