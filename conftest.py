@@ -36,6 +36,20 @@ def _curated_skills(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Throttle and lockout counters live in the shared cache: each test starts with none of them."""
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache") and prefix:
+        client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+        for key in client.scan_iter(match=f"{prefix}:*", count=500):
+            client.delete(key)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _empty_sms_outbox():
     locmem.outbox.clear()
     yield

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from config import lockout
+from config.throttles import throttle_page
 from mentors import urls as mentor_urls
 from mentors.api import MyMentorProfile
 from mentors.forms import EmailLoginForm
@@ -27,10 +28,13 @@ urlpatterns = [
     path("api/", include(mentor_urls.api_patterns)),
     path("api/", include(school_urls.api_patterns)),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=EmailLoginForm), name="login"),
+    path("accounts/password_reset/", throttle_page("password-reset")(auth_views.PasswordResetView.as_view()),
+         name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include(mentor_urls)),
     path("", include(school_urls)),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/token/", lockout.ObtainToken.as_view(), name="api-token"),
+    path("api/coordinator/unlock/", lockout.Unlock.as_view(), name="api-unlock"),
     path("api/auth/", include("rest_framework.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

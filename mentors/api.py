@@ -3,16 +3,19 @@
 Same services and validation as the pages; errors are 400 with the field named.
 """
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api import IsCoordinator, IsMentor, coordinator_of
+from config.edge import FormParser, JSONParser, MultiPartParser
 
 from . import csv_import, services
+from .filters import VolunteerFilter
 from .models import Company, Mentor
 from .serializers import (
     AvailabilitySerializer,
@@ -65,6 +68,8 @@ class VolunteerSignup(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
 
     @extend_schema(request=VolunteerSignupSerializer, responses={202: None})
     def post(self, request):
@@ -77,6 +82,8 @@ class VolunteerSignup(APIView):
 class VerifyEmail(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "verify-email"
 
     @extend_schema(request=TokenSerializer, responses={200: None})
     def post(self, request):
@@ -99,12 +106,11 @@ class CoordinatorVolunteers(generics.ListAPIView):
 
     serializer_class = CoordinatorMentorSerializer
     permission_classes = [IsCoordinator]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = VolunteerFilter
 
     def get_queryset(self):
-        mentors = alliance_mentors(self.request).order_by("created_at")
-        if wanted := self.request.query_params.get("status"):
-            mentors = mentors.filter(status=wanted)
-        return mentors
+        return alliance_mentors(self.request).order_by("created_at")
 
 
 class ApproveVolunteer(APIView):

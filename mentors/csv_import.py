@@ -113,8 +113,8 @@ def check_row(line, raw, seen):
     problems = []
     try:
         email = validation.normalize_email(raw["email"])
-    except ValidationError:
-        return [Problem(line, "email", f"“{raw['email']}” is not an email address.")], None
+    except ValidationError as exc:
+        return [Problem(line, "email", f"“{raw['email'][:160]}”: {' '.join(exc.messages)}")], None
     if email in seen:
         problems.append(Problem(line, "email", f"{email} appears more than once (first on line {seen[email]})."))
     else:

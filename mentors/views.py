@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.api import coordinator_of, mentor_of
+from config.throttles import throttle_page
 from scheduling import services as lifecycle
 from scheduling.models import Match
 
@@ -38,6 +39,7 @@ def client_ip(request):
 
 # --- sign-up and verification ----------------------------------------------------
 
+@throttle_page("signup")
 def volunteer_signup(request):
     form = forms.VolunteerSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

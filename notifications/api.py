@@ -1,6 +1,7 @@
 """API: a person's calendar feed URL (issue, rotate, revoke) and the coordinators' inbox of texts."""
 from django.conf import settings
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from rest_framework.views import APIView
 from config.api import IsCoordinator, coordinator_of
 
 from . import feeds, inbound
+from .filters import InboxFilter, NotificationFilter
 from .models import CalendarFeedToken, InboundMessage, Notification
 
 
@@ -51,12 +53,11 @@ class Inbox(generics.ListAPIView):
 
     permission_classes = [IsCoordinator]
     serializer_class = InboundMessageSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = InboxFilter
 
     def get_queryset(self):
-        messages = InboundMessage.objects.filter(alliance=coordinator_of(self.request.user).alliance)
-        if self.request.query_params.get("all") != "1":
-            messages = messages.filter(needs_review=True, reviewed_at__isnull=True)
-        return messages
+        return InboundMessage.objects.filter(alliance=coordinator_of(self.request.user).alliance)
 
 
 class ResolveInboundMessage(APIView):
@@ -83,10 +84,9 @@ class AllianceNotifications(generics.ListAPIView):
 
     permission_classes = [IsCoordinator]
     serializer_class = NotificationSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = NotificationFilter
 
     def get_queryset(self):
         alliance = coordinator_of(self.request.user).alliance
-        notifications = Notification.objects.filter(match__session__alliance=alliance).order_by("-created_at", "-pk")
-        if status_filter := self.request.query_params.get("status"):
-            notifications = notifications.filter(status=status_filter)
-        return notifications
+        return Notification.objects.filter(match__session__alliance=alliance).order_by("-created_at", "-pk")

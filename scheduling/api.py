@@ -1,3 +1,4 @@
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -6,7 +7,8 @@ from rest_framework.response import Response
 
 from config.api import IsCoordinator, coordinator_of, mentor_of, teacher_of
 
-from . import services, tasks
+from . import services
+from .filters import MatchFilter
 from .models import Match, MatchingRun
 from .serializers import CompletionSerializer, MatchingRunRequestSerializer, MatchSerializer, ReasonSerializer
 
@@ -31,12 +33,11 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     """Matches and their lifecycle; every action calls the one service for that transition."""
 
     serializer_class = MatchSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MatchFilter
 
     def get_queryset(self):
-        matches = visible_matches(self.request.user).order_by("session__starts_at", "-score", "pk")
-        if status_filter := self.request.query_params.get("status"):
-            matches = matches.filter(status=status_filter)
-        return matches
+        return visible_matches(self.request.user).order_by("session__starts_at", "-score", "pk")
 
     def _respond(self, match):
         match = self.get_queryset().get(pk=match.pk)
@@ -108,11 +109,7 @@ class MatchingRunViewSet(viewsets.ViewSet):
     def create(self, request):
         body = MatchingRunRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        window = body.validated_data
-        queued = services.queue_task(
-            tasks.run_matching, request.user.coordinator.alliance_id,
-            window["window_start"].isoformat(), window["window_end"].isoformat(),
-        )
+        queued = services.queue_matching_run(alliance_id=request.user.coordinator.alliance_id, **body.validated_data)
         if not queued:
             return Response({"detail": "The task queue is unavailable; try again in a minute.", "code": "unavailable"},
                             status=status.HTTP_503_SERVICE_UNAVAILABLE)

@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -223,6 +224,26 @@ def _after_seat_freed(match):
     from .tasks import backfill_session
 
     transaction.on_commit(partial(queue_task, backfill_session, match.session_id))
+
+
+def queue_matching_run(*, alliance_id, window_start, window_end, now=None):
+    """Queue a coordinator's matching run; True if the broker took it.
+
+    Raises ValidationError (by field) for a window reaching past the request horizon either way: no
+    request can be booked there, and a window of centuries would only exhaust the worker.
+    """
+    from schools.services import horizon
+
+    now = now or timezone.now()
+    if window_end > horizon(now):
+        raise ValidationError({"window_end": "The window must end within the booking horizon "
+                                             f"({settings.REQUEST_HORIZON_DAYS} days from now)."})
+    if window_start < now - timedelta(days=settings.REQUEST_HORIZON_DAYS):
+        raise ValidationError({"window_start": "The window may start at most "
+                                               f"{settings.REQUEST_HORIZON_DAYS} days ago."})
+    from .tasks import run_matching
+
+    return queue_task(run_matching, alliance_id, window_start.isoformat(), window_end.isoformat())
 
 
 def queue_task(task, *args):

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api import IsCoordinator, IsTeacher, coordinator_of, teacher_of
@@ -104,6 +105,8 @@ class TeacherSignup(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
 
     @extend_schema(request=TeacherSignupSerializer, responses={202: None})
     def post(self, request):
@@ -118,6 +121,8 @@ class AcceptTeacherInvite(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "invite-accept"
 
     @extend_schema(request=AcceptInviteSerializer, responses={201: CoordinatorTeacherSerializer})
     def post(self, request):

@@ -108,9 +108,9 @@ class MentorRequestSerializer(serializers.ModelSerializer):
 
     def _series(self, series):
         teacher = self.context["request"].user.teacher
-        intervals = services.series_intervals(first_start=series["first_start"], first_end=series["first_end"],
-                                              weeks=series["weeks"], tz=teacher.school.timezone)
         try:
+            intervals = services.series_intervals(first_start=series["first_start"], first_end=series["first_end"],
+                                                  weeks=series["weeks"], tz=teacher.school.timezone)
             return services.check_intervals(intervals)
         except DjangoValidationError as error:
             raise serializers.ValidationError({"series": error.messages}) from error
@@ -173,7 +173,7 @@ class AcceptInviteSerializer(serializers.Serializer):
 
 class TeacherInviteSerializer(serializers.Serializer):
     school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=services.MAX_EMAIL_LENGTH)
 
 
 class CoordinatorTeacherSerializer(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from datetime import timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -41,6 +42,7 @@ def create_request(*, teacher, topic, grade_band, format, student_count, interva
     if not teacher.is_verified:
         raise RequestRefused("A coordinator has to verify your account before you can request mentors.")
     intervals = sorted(intervals)
+    check_horizon(intervals[-1][1])
     request = MentorRequest.objects.create(
         school=teacher.school, teacher=teacher, topic=topic, description=description, grade_band=grade_band,
         format=format, language=language, student_count=student_count, mentors_needed=mentors_needed,
@@ -75,8 +77,25 @@ MAX_SESSION_HOURS = 8
 MAX_SERIES_WEEKS = 16
 
 
+def horizon(now=None):
+    """The latest moment anything may be booked or matched: REQUEST_HORIZON_DAYS from now."""
+    return (now or timezone.now()) + timedelta(days=settings.REQUEST_HORIZON_DAYS)
+
+
+def check_horizon(moment, *, now=None):
+    """Refuse a time further ahead than the horizon (ValidationError); dates near year 9999 stop here."""
+    if moment > horizon(now):
+        months = round(settings.REQUEST_HORIZON_DAYS / 30.4)
+        raise ValidationError(f"Pick a time within the next {months} months.", code="too_far_ahead")
+    return moment
+
+
 def series_intervals(*, first_start, first_end, weeks, tz):
-    """A weekly series: the same local time each week for `weeks` weeks (so 3 pm stays 3 pm across DST)."""
+    """A weekly series: the same local time each week for `weeks` weeks (so 3 pm stays 3 pm across DST).
+
+    Raises ValidationError when the series would end past the horizon.
+    """
+    check_horizon(first_start)  # before any arithmetic: a start in year 9999 would overflow below
     start, end = first_start.astimezone(ZoneInfo(tz)), first_end.astimezone(ZoneInfo(tz))
     return [(start + timedelta(weeks=w), end + timedelta(weeks=w)) for w in range(weeks)]
 
@@ -91,6 +110,7 @@ def check_intervals(intervals, *, now=None):
             raise ValidationError(f"A session can last at most {MAX_SESSION_HOURS} hours.", code="too_long")
         if start <= now:
             raise ValidationError("Pick a time in the future.", code="in_the_past")
+        check_horizon(end, now=now)
     ordered = sorted(intervals)
     if any(a[1] > b[0] for a, b in zip(ordered, ordered[1:], strict=False)):
         raise ValidationError("These times overlap; give times that don't.", code="overlap")
@@ -225,8 +245,20 @@ def teacher_invite_link(*, school, email, actor):
     """A signed link that lets the owner of `email` join `school` already verified (valid 14 days)."""
     from mentors.services import site_url
 
+    check_email_length(email)
     token = signing.dumps({"s": school.pk, "e": email.lower(), "by": actor.pk}, salt=INVITE_SALT)
     return site_url(f"/teacher/join/{token}/")
+
+
+# An account's username is its email; Django's username holds at most 150 characters.
+MAX_EMAIL_LENGTH = 150
+
+
+def check_email_length(email):
+    """Refuse an address no account could hold (ValidationError on "email"), before anything is written."""
+    if len(email or "") > MAX_EMAIL_LENGTH:
+        raise ValidationError({"email": f"Use an email address of at most {MAX_EMAIL_LENGTH} characters."})
+    return email
 
 
 @transaction.atomic
@@ -267,6 +299,7 @@ def join_by_invite(*, token, password, first_name, last_name, phone=""):
     from mentors.services import find_user_by_email
 
     school, email, inviter = read_teacher_invite(token)
+    check_email_length(email)
     if find_user_by_email(email) is not None:
         raise ValidationError({"email": "This email already has an account. Sign in instead."})
     from django.contrib.auth import get_user_model

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from config.api import coordinator_of, mentor_of, teacher_of
+from config.throttles import throttle_page
 from mentors import services as accounts
 from mentors.forms import apply_errors
 from mentors.models import Mentor
@@ -46,6 +47,7 @@ def home(request):
 
 # --- teachers joining -----------------------------------------------------------
 
+@throttle_page("signup")
 def teacher_signup(request):
     form = forms.TeacherSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -62,6 +64,7 @@ def teacher_signup(request):
     return render(request, "schools/signup.html", {"form": form})
 
 
+@throttle_page("invite-accept")
 def teacher_join(request, token):
     try:
         school, email, inviter = services.read_teacher_invite(token)

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
+    "axes",
     "mentors",
     "schools",
     "scheduling",
@@ -35,11 +37,41 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.edge.NulByteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a login refused by django-axes into the lockout page or JSON.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes first: a locked-out username+IP is refused before the password is even checked.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The same person whether they typed their email, their username or either in capitals.
+AXES_USERNAME_CALLABLE = "config.lockout.canonical_username"
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_COOLOFF_MESSAGE = ("Too many failed sign-in attempts. Try again in 15 minutes, "
+                        "or ask your coordinator to unlock you.")
+
+# Throttled counters need a cache shared by every process: Redis (test, production), memory locally.
+# https://docs.djangoproject.com/en/5.2/topics/cache/#redis
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mentorbridge"),
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -99,6 +131,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Only the doors a stranger can knock on are throttled (per client IP); see config/throttles.py.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("THROTTLE_TOKEN", default="10/min"),
+        "signup": env("THROTTLE_SIGNUP", default="5/hour"),
+        "invite-accept": env("THROTTLE_INVITE_ACCEPT", default="10/hour"),
+        "password-reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
+        "verify-email": env("THROTTLE_VERIFY_EMAIL", default="20/hour"),
+    },
+    # One rule for NUL bytes at the edge (config/edge.py): a 400 naming the field, never a 500.
+    "DEFAULT_PARSER_CLASSES": ["config.edge.JSONParser", "config.edge.FormParser", "config.edge.MultiPartParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mentorbridge API",
@@ -169,6 +211,10 @@ SMS_QUIET_HOURS = env.json("SMS_QUIET_HOURS", default=[21, 8])
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=120)
 # A pending row this old may have lost its task (Redis restarted empty): the sweeper queues it again.
 NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=60)
+
+# How far ahead a request may be booked or a matching run may look (about 18 months): one bound for every
+# door, so a date in year 9999 is a 400 naming the field, not an OverflowError later.
+REQUEST_HORIZON_DAYS = env.int("REQUEST_HORIZON_DAYS", default=548)
 
 # How long a mentor has to answer an invitation before it expires.
 INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=48)

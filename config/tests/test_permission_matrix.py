@@ -27,7 +27,7 @@ COORDINATOR = {
     "api-coordinator-teachers", "api-verify-teacher", "coordinator-volunteers", "approve-volunteer",
     "background-check", "import-volunteers", "coordinator-home", "coordinator-teachers", "verify-teacher",
     "invite-teacher", "inbox", "inbox-resolve", "alliance-notifications", "matching-weights",
-    "reset-matching-weights", "api-matching-weights", "scheduling:run-matching",
+    "reset-matching-weights", "api-matching-weights", "scheduling:run-matching", "api-unlock",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
