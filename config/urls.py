@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from config import lockout
@@ -37,7 +37,7 @@ urlpatterns = [
     path("api/coordinator/unlock/", lockout.Unlock.as_view(), name="api-unlock"),
     path("api/auth/", include("rest_framework.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("webhooks/twilio/inbound/", webhooks.inbound_message, name="twilio-inbound"),
     path("webhooks/twilio/status/", webhooks.status_callback, name="twilio-status"),
     path("api/", include(notification_urls.api_patterns)),

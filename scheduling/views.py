@@ -4,7 +4,6 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,8 +14,6 @@ from schools.models import School
 
 from . import selectors, services, tasks
 from .models import Match
-
-COMPLETION_SALT = "mentorbridge.completion"
 
 
 def coordinator_required(view):
@@ -186,26 +183,3 @@ def no_show(request, match_id):
     return _act(request, lambda: services.mark_no_show(match_id=match.pk, actor=request.user,
                                                        reason="marked by the teacher"),
                 success="Recorded as a no-show. Your coordinator will follow up.")
-
-
-def completion_link(match, role):
-    """A link for a text message: one tap opens the completion page for that match and role."""
-    return signing.dumps({"match": match.pk, "role": role}, salt=COMPLETION_SALT)
-
-
-def complete_by_link(request, token):
-    """The page a text's link opens; GET only shows, the button posts. Valid for 14 days."""
-    try:
-        data = signing.loads(token, salt=COMPLETION_SALT, max_age=14 * 24 * 3600)
-    except signing.BadSignature as exc:
-        raise Http404 from exc
-    match = get_object_or_404(Match.objects.select_related("session__request__school", "mentor__user"),
-                              pk=data["match"])
-    form = CompletionForm(request.POST or None, initial={"students_reached": match.session.request.student_count})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complete_match(match_id=match.pk, actor=None, **form.cleaned_data)
-            return render(request, "scheduling/complete_done.html", {"match": match})
-        except services.MatchError as exc:
-            form.add_error(None, str(exc))
-    return render(request, "scheduling/complete.html", {"match": match, "form": form, "by_link": True})

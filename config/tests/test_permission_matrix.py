@@ -18,7 +18,7 @@ PUBLIC = {
     "password_reset_complete", "volunteer-signup", "teacher-signup", "teacher-join", "verify-email",
     "api-volunteer-signup", "api-teacher-signup", "api-verify-email", "api-accept-teacher-invite", "api-token",
     "rest_framework:login", "rest_framework:logout", "api-root", "schema", "api-docs",
-    "scheduling:complete-by-link", "calendar-feed", "twilio-inbound", "twilio-status",
+    "calendar-feed", "twilio-inbound", "twilio-status",
 }
 COORDINATOR = {
     "scheduling:review-queue", "scheduling:bulk-approve", "scheduling:approve", "scheduling:reject",
