@@ -1,6 +1,6 @@
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -10,7 +10,13 @@ from config.api import IsCoordinator, coordinator_of, mentor_of, teacher_of
 from . import services
 from .filters import MatchFilter
 from .models import Match, MatchingRun
-from .serializers import CompletionSerializer, MatchingRunRequestSerializer, MatchSerializer, ReasonSerializer
+from .serializers import (
+    CompletionSerializer,
+    MatchingRunRequestSerializer,
+    MatchingRunSerializer,
+    MatchSerializer,
+    ReasonSerializer,
+)
 
 
 def visible_matches(user):
@@ -97,15 +103,13 @@ class MatchingRunViewSet(viewsets.ViewSet):
 
     permission_classes = [IsCoordinator]
 
+    @extend_schema(responses=MatchingRunSerializer(many=True))
     def list(self, request):
         runs = MatchingRun.objects.filter(alliance=request.user.coordinator.alliance).order_by("-started_at")[:20]
-        return Response([
-            {"id": r.pk, "window_start": r.window_start, "window_end": r.window_end, "finished_at": r.finished_at,
-             "stats": r.stats, "unfilled": r.unfilled, "weights": r.weights}
-            for r in runs
-        ])
+        return Response(MatchingRunSerializer(runs, many=True).data)
 
-    @extend_schema(request=MatchingRunRequestSerializer, responses={202: None})
+    @extend_schema(request=MatchingRunRequestSerializer,
+                   responses={202: inline_serializer("Queued", {"queued": serializers.BooleanField()})})
     def create(self, request):
         body = MatchingRunRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)

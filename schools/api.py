@@ -11,6 +11,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api import IsCoordinator, IsTeacher, coordinator_of, teacher_of
+from config.schema import MESSAGE
 from mentors.services import SIGNUP_SENT_MESSAGE
 from scheduling.services import cancel_request
 
@@ -108,7 +109,7 @@ class TeacherSignup(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "signup"
 
-    @extend_schema(request=TeacherSignupSerializer, responses={202: None})
+    @extend_schema(request=TeacherSignupSerializer, responses={202: MESSAGE})
     def post(self, request):
         body = TeacherSignupSerializer(data=request.data)
         body.is_valid(raise_exception=True)

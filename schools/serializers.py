@@ -1,7 +1,9 @@
 """API shapes for teachers' requests and teacher onboarding. Time and place rules come from schools/services.py."""
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.schema import INTERVALS, OptionalURLField
 from mentors.models import Skill
 from mentors.serializers import SignupSerializer
 from mentors.validation import phone_e164
@@ -34,6 +36,7 @@ class SessionSerializer(serializers.ModelSerializer):
         model = Session
         fields = ["id", "starts_at", "ends_at", "mentors_needed", "status", "revision", "intervals"]
 
+    @extend_schema_field(INTERVALS)
     def get_intervals(self, session):
         return [[i.starts_at, i.ends_at] for i in session.intervals.all()]
 
@@ -58,6 +61,7 @@ class MentorRequestSerializer(serializers.ModelSerializer):
     time_options = serializers.ListField(child=IntervalField(), write_only=True, min_length=1,
                                          max_length=MAX_OPTIONS, required=False)
     series = SeriesSerializer(write_only=True, required=False)
+    meeting_link = OptionalURLField(required=False, max_length=200)
     sessions = SessionSerializer(many=True, read_only=True)
     school = serializers.StringRelatedField()
 
@@ -127,7 +131,7 @@ class RequestDetailsSerializer(serializers.ModelSerializer):
 
 class RescheduleSerializer(serializers.Serializer):
     intervals = serializers.ListField(child=IntervalField(), min_length=1, max_length=MAX_INTERVALS, required=False)
-    meeting_link = serializers.URLField(required=False, allow_blank=True)
+    meeting_link = OptionalURLField(required=False)
 
     def validate_intervals(self, intervals):
         return services.check_intervals(intervals)

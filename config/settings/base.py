@@ -70,7 +70,7 @@ CONTENT_SECURITY_POLICY = {
 # django-axes first: a locked-out username+IP is refused before the password is even checked.
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "config.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -172,6 +172,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.document_errors",
+    ],
+    # One name per choice set, so the same statuses are one enum wherever they appear.
+    "ENUM_NAME_OVERRIDES": {
+        "BackgroundCheckStatusEnum": "mentors.models.Mentor.BackgroundCheck",
+        "MentorStatusEnum": "mentors.models.Mentor.Status",
+        "MatchStatusEnum": "scheduling.models.Match.Status",
+        "NotificationStatusEnum": "notifications.models.Notification.Status",
+        "FormatEnum": "schools.models.Format",
+        "SessionFormatEnum": "scheduling.engine.FORMATS",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------
