@@ -9,6 +9,7 @@ from config.throttles import throttle_page
 from mentors import urls as mentor_urls
 from mentors.api import MyMentorProfile
 from mentors.forms import EmailLoginForm
+from mentors.views import SetPasswordView
 from notifications import urls as notification_urls
 from notifications import webhooks
 from scheduling.api import MatchingRunViewSet, MatchViewSet
@@ -30,6 +31,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=EmailLoginForm), name="login"),
     path("accounts/password_reset/", throttle_page("password-reset")(auth_views.PasswordResetView.as_view()),
          name="password_reset"),
+    path("accounts/reset/<uidb64>/<token>/", SetPasswordView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include(mentor_urls)),
     path("", include(school_urls)),

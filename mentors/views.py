@@ -2,6 +2,7 @@
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -61,6 +62,16 @@ def verify_email(request, token):
         return redirect("home")
     messages.success(request, "Thanks, your email is confirmed. Sign in to continue.")
     return redirect("login")
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """Django's set-password page; choosing a password through the emailed link also proves the mailbox,
+    which is what activates an imported volunteer whose company has no email domain."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.mailbox_proven(user=form.user)
+        return response
 
 
 # --- profile wizard ---------------------------------------------------------------
