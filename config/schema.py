@@ -3,6 +3,8 @@
 Every operation documents the error bodies config/api.py's exception handler really sends; time-of-day
 fields are "HH:MM[:SS]" (OpenAPI's `format: time` would demand an RFC 3339 offset we never send).
 """
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
@@ -10,10 +12,11 @@ TIME_OF_DAY = r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
 FIELD_ERRORS = {
     "type": "object",
     "description": "Each field at fault, or `detail`/`non_field_errors`, with its messages.",
-    "additionalProperties": {"oneOf": [
-        {"type": "array", "items": {"type": "string"}},
+    # Messages, or for a list of objects one error object per item (nested the same way).
+    "additionalProperties": {"anyOf": [
+        {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}, {"type": "array"}]}},
         {"type": "string"},
-        {"type": "object", "additionalProperties": True},
+        {"type": "object"},
     ]},
 }
 DETAIL = {
@@ -63,11 +66,20 @@ def _time_of_day(node):
 
 @extend_schema_field({"type": "string", "description": "An https URL, or \"\" when there is none.",
                       "anyOf": [{"format": "uri"}, {"maxLength": 0}]})
-class OptionalURLField(serializers.URLField):
-    """A URL that may be blank: documented as such, since "" is not a URI."""
+class OptionalURLField(serializers.CharField):
+    """A URL that may be blank: documented as such, since "" is not a URI. (The URL is checked here rather
+    than by a URLValidator, which the schema generator would turn back into `format: uri`.)"""
 
     def __init__(self, **kwargs):
         super().__init__(allow_blank=True, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            URLValidator()(value) if value else None
+        except DjangoValidationError as error:
+            raise serializers.ValidationError("Enter a valid URL.") from error
+        return value
 
 
 # [[start, end], ...]: each occurrence of a session.
