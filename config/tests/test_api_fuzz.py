@@ -32,12 +32,13 @@ FIGURES = Path(__file__).resolve().parents[2] / "var" / "schemathesis-figures.js
 @pytest.fixture
 def people(transactional_db):
     """One alliance with a request and a proposed match, so ids that exist answer with real bodies."""
-    teacher = TeacherFactory()
-    coordinator = CoordinatorFactory(alliance=teacher.school.alliance)
-    mentor = MentorFactory(company__alliance=teacher.school.alliance)
-    request = make_request(teacher)
-    Match.objects.create(session=request.sessions.get(), mentor=mentor, score=0.7, reasons={"skills": 0.7})
-    return {"coordinator": coordinator.user, "teacher": teacher.user, "volunteer": mentor.user}
+    mentor = MentorFactory()
+    alliance = mentor.company.alliance
+    teacher = TeacherFactory(school__alliance=alliance)
+    session = make_request(teacher).sessions.get()
+    Match.objects.create(session=session, mentor=mentor, score=0.7, reasons={"skills": 0.7})
+    return {"coordinator": CoordinatorFactory(alliance=alliance).user, "teacher": teacher.user,
+            "volunteer": mentor.user}
 
 
 def describe(failure):
