@@ -118,7 +118,8 @@ def check_row(line, raw, seen, company):
     try:
         email = validation.normalize_email(raw["email"])
     except ValidationError as exc:
-        return [Problem(line, "email", f"“{raw['email'][:160]}”: {' '.join(exc.messages)}")], None
+        why = " ".join(exc.messages) if exc.code == "too_long" else "is not an email address."
+        return [Problem(line, "email", f"“{raw['email'][:160]}” {why}")], None
     domain = (company.email_domain or "").lower()
     if domain and validation.email_domain(email) != domain:
         problems.append(Problem(line, "email", f"{email} is not at {domain}, {company.name}'s email domain."))

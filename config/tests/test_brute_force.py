@@ -148,3 +148,18 @@ def test_throttle_counts_do_not_leak_between_tests_part_one(tight_rates, api):
 
 def test_throttle_counts_do_not_leak_between_tests_part_two(tight_rates, api):
     assert api().post("/api/verify-email/", {"token": "bad"}, format="json").status_code == 400
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_a_throttle(tight_rates, api):
+    codes = [api().post("/api/verify-email/", {"token": "bad"}, format="json",
+                        HTTP_X_FORWARDED_FOR=f"10.9.9.{n}").status_code for n in range(3)]
+    assert codes[2] == 429
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_a_lockout(limit):
+    UserFactory(username="ada", email="ada@acme.example")
+    for n in range(limit):
+        Client(HTTP_X_FORWARDED_FOR=f"10.9.9.{n}").post("/accounts/login/", {"username": "ada", "password": "x"})
+    response = Client(HTTP_X_FORWARDED_FOR="10.9.9.99").post("/accounts/login/",
+                                                              {"username": "ada", "password": PASSWORD})
+    assert response.status_code == 429
