@@ -6,6 +6,7 @@ webhooks included); JSON and multipart API bodies by the parsers below, after pa
 is the field the client sent.
 """
 from django.http import JsonResponse
+from django.shortcuts import render
 from rest_framework import exceptions, parsers
 
 MESSAGE = "Remove the NUL character (\\u0000); it is not allowed here."
@@ -46,8 +47,15 @@ class NulByteMiddleware:
         if request.content_type in FORM_TYPES and request.method == "POST":
             errors |= errors_for(request.POST)
         if errors:
-            return JsonResponse(errors, status=400)
+            return self.refuse(request, errors)
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, errors):
+        """JSON for the API and the webhooks; for a page, a page that says which field was refused."""
+        if request.path.startswith(("/api/", "/webhooks/")):
+            return JsonResponse(errors, status=400)
+        return render(request, "bad_input.html", {"fields": sorted(errors), "message": MESSAGE}, status=400)
 
 
 def refuse_nul(data):

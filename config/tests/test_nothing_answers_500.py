@@ -213,3 +213,10 @@ def test_a_matching_run_window_of_0001_to_9999_is_400(api, coordinator):
     assert response.status_code == 400
     assert set(response.json()) & {"window_start", "window_end"}
     assert not MatchingRun.objects.exists()
+
+
+def test_a_nul_in_a_page_form_gets_a_page_naming_the_field(client):
+    response = client.post("/volunteer/signup/", {**SIGNUP, "email": "ada@acme.example", "first_name": "A\x00"})
+    assert response.status_code == 400 and "first_name" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert not Mentor.objects.exists()
