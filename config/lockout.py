@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from mentors.services import find_user_by_email
@@ -32,6 +32,12 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_ip(request):
+    """The client's IP as DRF's throttles read it: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in
+    front, the address the nearest of them appended to X-Forwarded-For (earlier entries can be forged)."""
+    return BaseThrottle().get_ident(request)
 
 
 def canonical_username(request, credentials=None):

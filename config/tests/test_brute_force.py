@@ -163,3 +163,18 @@ def test_a_forged_forwarded_for_header_does_not_dodge_a_lockout(limit):
     response = Client(HTTP_X_FORWARDED_FOR="10.9.9.99").post("/accounts/login/",
                                                               {"username": "ada", "password": PASSWORD})
     assert response.status_code == 429
+
+
+def test_behind_one_proxy_the_address_it_appended_is_the_one_locked_out(limit, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    UserFactory(username="ada", email="ada@acme.example")
+
+    def via_proxy(client_ip, forged="6.6.6.6"):
+        return Client(HTTP_X_FORWARDED_FOR=f"{forged}, {client_ip}", REMOTE_ADDR="10.0.0.1")
+
+    for n in range(limit):
+        via_proxy("203.0.113.7", forged=f"6.6.6.{n}").post("/accounts/login/", {"username": "ada", "password": "x"})
+    assert via_proxy("203.0.113.7", forged="1.2.3.4").post(
+        "/accounts/login/", {"username": "ada", "password": PASSWORD}).status_code == 429
+    assert via_proxy("198.51.100.2").post("/accounts/login/", {"username": "ada", "password": PASSWORD}
+                                          ).status_code == 302
