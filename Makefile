@@ -47,6 +47,10 @@ lint: venv
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	# The deploy checklist against the production settings, with dummy values for what production requires.
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=deploy-check-dummy-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+	  DJANGO_ALLOWED_HOSTS=mentorbridge.example $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test: venv browser lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,6 +2,7 @@
 import time
 
 import pytest
+import redis
 from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
@@ -29,6 +30,20 @@ def _curated_skills(request):
         if Skill.objects.count() < len(CURATED_SKILLS):
             for slug, name in CURATED_SKILLS:
                 Skill.objects.get_or_create(slug=slug, defaults={"name": name})
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Throttle and lockout counters live in the shared cache: each test starts with none of them."""
+    from django.core.cache import cache
+
+    prefix = django_settings.CACHES["default"].get("KEY_PREFIX", "")
+    if django_settings.CACHES["default"]["BACKEND"].endswith("RedisCache") and prefix:
+        client = redis.Redis.from_url(django_settings.CACHES["default"]["LOCATION"])
+        for key in client.scan_iter(match=f"{prefix}:*", count=500):
+            client.delete(key)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from config import lockout
+from core.throttles import throttle_page
 from mentors import urls as mentor_urls
 from mentors.api import MyMentorProfile
 from mentors.forms import EmailLoginForm
+from mentors.views import SetPasswordView
 from notifications import urls as notification_urls
 from notifications import webhooks
 from scheduling import vetting_urls
@@ -30,13 +32,17 @@ urlpatterns = [
     path("", include(vetting_urls)),
     path("api/", include(school_urls.api_patterns)),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=EmailLoginForm), name="login"),
+    path("accounts/password_reset/", throttle_page("password-reset")(auth_views.PasswordResetView.as_view()),
+         name="password_reset"),
+    path("accounts/reset/<uidb64>/<token>/", SetPasswordView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include(mentor_urls)),
     path("", include(school_urls)),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/token/", lockout.ObtainToken.as_view(), name="api-token"),
+    path("api/coordinator/unlock/", lockout.Unlock.as_view(), name="api-unlock"),
     path("api/auth/", include("rest_framework.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("webhooks/twilio/inbound/", webhooks.inbound_message, name="twilio-inbound"),
     path("webhooks/twilio/status/", webhooks.status_callback, name="twilio-status"),
     path("api/", include(notification_urls.api_patterns)),

@@ -99,6 +99,13 @@ def verify_email(*, token):
     user = get_user_model().objects.select_for_update().filter(pk=data.get("u")).first()
     if user is None or user.email.lower() != data.get("e"):
         raise VerificationFailed("This link is for an account that no longer exists.")
+    return mailbox_proven(user=user)
+
+
+@transaction.atomic
+def mailbox_proven(*, user):
+    """The owner of the address followed a link we emailed (verification or set-password): the account
+    becomes active and its volunteer or teacher profile verified."""
     now = timezone.now()
     if not user.is_active:
         user.is_active = True

@@ -110,14 +110,22 @@ def _read_rows(text):
     return rows
 
 
-def check_row(line, raw, seen):
-    """One row's problems (a list), and the clean Row when there are none."""
+def check_row(line, raw, seen, company):
+    """One row's problems (a list), and the clean Row when there are none.
+
+    An address must be at the company's domain when it has one; an address that already has an account
+    is refused (an import never touches an existing account).
+    """
     problems = []
     try:
         email = validation.normalize_email(raw["email"])
-    except ValidationError:
-        return [Problem(line, "email", f"“{raw['email']}” is not an email address.")], None
-    if email in seen:
+    except ValidationError as exc:
+        why = " ".join(exc.messages) if exc.code == "too_long" else "is not an email address."
+        return [Problem(line, "email", f"“{raw['email'][:160]}” {why}")], None
+    domain = (company.email_domain or "").lower()
+    if domain and validation.email_domain(email) != domain:
+        problems.append(Problem(line, "email", f"{email} is not at {domain}, {company.name}'s email domain."))
+    elif email in seen:
         problems.append(Problem(line, "email", f"{email} appears more than once (first on line {seen[email]})."))
     else:
         seen[email] = line
@@ -147,7 +155,7 @@ def preview(*, company, upload):
     preview = Preview(company=company)
     seen = {}
     for line, raw in read_rows(decode(upload)):
-        problems, row = check_row(line, raw, seen)
+        problems, row = check_row(line, raw, seen, company)
         preview.problems += problems
         if row is not None:
             preview.good.append(row)
@@ -181,7 +189,7 @@ def confirm(*, token, alliance, actor):
     again = Preview(company=company)
     seen = {}
     for row in rows:
-        problems, clean = check_row(row.line, asdict(row), seen)
+        problems, clean = check_row(row.line, asdict(row), seen, company)
         again.problems += problems
         if clean:
             again.good.append(clean)
@@ -196,13 +204,16 @@ def confirm(*, token, alliance, actor):
 
 
 def _create(company, row):
+    # At the company's own domain the coordinator's list is trusted; a company without one (personal
+    # addresses) gets accounts that stay unusable until the emailed set-password link proves the mailbox.
+    trusted = bool(company.email_domain)
     user = get_user_model().objects.create_user(
         username=row.email, email=row.email, first_name=row.first_name, last_name=row.last_name, password=None,
+        is_active=trusted,
     )
     mentor = Mentor.objects.create(
         user=user, company=company, status=Mentor.Status.PENDING, phone=row.phone, languages=["en"],
-        # The coordinator vouches for the company's list; the set-password link proves the mailbox.
-        email_verified_at=timezone.now(),
+        email_verified_at=timezone.now() if trusted else None,
     )
     if row.zip_code:
         place = validation.geocode_zip(row.zip_code)

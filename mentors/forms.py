@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from core.vocabulary import FORMATS, GRADE_BANDS
 
-from . import validation
+from . import services, validation
 from .models import Company, Mentor, Skill
 
 GRADE_CHOICES = [(b, f"Grades {b}") for b in GRADE_BANDS]
@@ -32,6 +32,12 @@ class EmailLoginForm(AuthenticationForm):
         "invalid_login": "That email and password don't match an active account. If you just signed up, "
                          "open the link we emailed you first.",
     }
+
+    def clean_username(self):
+        """Sign in by email works for every account, whatever its username (seeded accounts have short ones)."""
+        typed = self.cleaned_data["username"].strip()
+        user = services.find_user_by_email(typed)
+        return user.username if user is not None else typed
 
 
 class SignupFields(forms.Form):

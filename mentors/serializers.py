@@ -31,6 +31,15 @@ def merged_blocks(windows):
     return validation.merge_availability((w["weekday"], w["start_time"], w["end_time"]) for w in windows)
 
 
+class BlackoutDatesField(serializers.ListField):
+    """Days the volunteer is away: written as a list of dates, and read back the same way."""
+
+    child = serializers.DateField()
+
+    def get_attribute(self, mentor):
+        return [b.date for b in mentor.blackout_dates.order_by("date")]
+
+
 class MentorProfileSerializer(serializers.ModelSerializer):
     """A volunteer's own profile. Approval and background check are the coordinator's: read-only here."""
 
@@ -46,8 +55,7 @@ class MentorProfileSerializer(serializers.ModelSerializer):
     sms_consent = serializers.BooleanField(write_only=True, required=False,
                                            help_text=f"Agreement to: {validation.SMS_CONSENT_TEXT}")
     availability = AvailabilityWindowSerializer(many=True, required=False)
-    blackout_dates = serializers.ListField(child=serializers.DateField(), required=False, max_length=100,
-                                           write_only=True)
+    blackout_dates = BlackoutDatesField(required=False, max_length=100)
 
     class Meta:
         model = Mentor
@@ -61,11 +69,6 @@ class MentorProfileSerializer(serializers.ModelSerializer):
                             "sms_consent_at", "email_verified_at"]
         extra_kwargs = {"travel_km": {"min_value": 0, "max_value": 200},
                         "monthly_session_cap": {"min_value": 0, "max_value": 20}}
-
-    def to_representation(self, mentor):
-        data = super().to_representation(mentor)
-        data["blackout_dates"] = [f"{b.date:%Y-%m-%d}" for b in mentor.blackout_dates.order_by("date")]
-        return data
 
     def validate_zip_code(self, value):
         return validation.geocode_zip(value) if value else None

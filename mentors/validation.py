@@ -41,9 +41,15 @@ WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 MAX_BLACKOUT_DATES = 100
 
 
+# An account's username is its email, and Django's username holds at most 150 characters.
+MAX_EMAIL_LENGTH = 150
+
+
 def normalize_email(value):
-    """A lower-case, trimmed address; refuses anything that is not an email address."""
+    """A lower-case, trimmed address of at most 150 characters; refuses anything that is not an address."""
     email = (value or "").strip().lower()
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise ValidationError(f"Use an email address of at most {MAX_EMAIL_LENGTH} characters.", code="too_long")
     validate_email(email)
     return email
 

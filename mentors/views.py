@@ -1,6 +1,7 @@
 """Volunteer pages (sign-up, profile wizard, my sessions) and the coordinator's volunteer onboarding pages."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core import accounts
 from core.roles import coordinator_of, mentor_of, role_required
+from core.throttles import throttle_page
 from scheduling import services as lifecycle
 from scheduling.models import Match
 
@@ -23,6 +25,7 @@ def client_ip(request):
 
 # --- sign-up and verification ----------------------------------------------------
 
+@throttle_page("signup")
 def volunteer_signup(request):
     form = forms.VolunteerSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -44,6 +47,16 @@ def verify_email(request, token):
         return redirect("home")
     messages.success(request, "Thanks, your email is confirmed. Sign in to continue.")
     return redirect("login")
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """Django's set-password page; choosing a password through the emailed link also proves the mailbox,
+    which is what activates an imported volunteer whose company has no email domain."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        accounts.mailbox_proven(user=form.user)
+        return response
 
 
 # --- profile wizard ---------------------------------------------------------------

@@ -1,17 +1,20 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.roles import IsCoordinator, coordinator_of, mentor_of, teacher_of
 
-from . import services, tasks
+from . import services
+from .filters import MatchFilter
 from .models import Match, MatchingRun
 from .serializers import (
     CompletionSerializer,
     HoursReportSerializer,
     MatchingRunRequestSerializer,
+    MatchingRunSerializer,
     MatchSerializer,
     NoShowSerializer,
     ReasonSerializer,
@@ -38,12 +41,11 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     """Matches and their lifecycle; every action calls the one service for that transition."""
 
     serializer_class = MatchSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MatchFilter
 
     def get_queryset(self):
-        matches = visible_matches(self.request.user).order_by("session__starts_at", "-score", "pk")
-        if status_filter := self.request.query_params.get("status"):
-            matches = matches.filter(status=status_filter)
-        return matches
+        return visible_matches(self.request.user).order_by("session__starts_at", "-score", "pk")
 
     def _respond(self, match):
         match = self.get_queryset().get(pk=match.pk)
@@ -123,23 +125,17 @@ class MatchingRunViewSet(viewsets.ViewSet):
 
     permission_classes = [IsCoordinator]
 
+    @extend_schema(responses=MatchingRunSerializer(many=True))
     def list(self, request):
         runs = MatchingRun.objects.filter(alliance=request.user.coordinator.alliance).order_by("-started_at")[:20]
-        return Response([
-            {"id": r.pk, "window_start": r.window_start, "window_end": r.window_end, "finished_at": r.finished_at,
-             "stats": r.stats, "unfilled": r.unfilled, "weights": r.weights}
-            for r in runs
-        ])
+        return Response(MatchingRunSerializer(runs, many=True).data)
 
-    @extend_schema(request=MatchingRunRequestSerializer, responses={202: None})
+    @extend_schema(request=MatchingRunRequestSerializer,
+                   responses={202: inline_serializer("Queued", {"queued": serializers.BooleanField()})})
     def create(self, request):
         body = MatchingRunRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        window = body.validated_data
-        queued = services.queue_task(
-            tasks.run_matching, request.user.coordinator.alliance_id,
-            window["window_start"].isoformat(), window["window_end"].isoformat(),
-        )
+        queued = services.queue_matching_run(alliance_id=request.user.coordinator.alliance_id, **body.validated_data)
         if not queued:
             return Response({"detail": "The task queue is unavailable; try again in a minute.", "code": "unavailable"},
                             status=status.HTTP_503_SERVICE_UNAVAILABLE)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 
 from schools.models import MentorRequest
-from schools.services import RequestRefused, check_place, format_of, refuse_if_closed
+from schools.services import RequestRefused, check_horizon, check_place, format_of, refuse_if_closed
 
 from . import messages
 from .locks import lock_matches, lock_request, lock_sessions
@@ -38,6 +38,7 @@ def create_request(*, teacher, topic, grade_band, format, student_count, interva
     if not teacher.is_verified:
         raise RequestRefused("A coordinator has to verify your account before you can request mentors.")
     intervals = sorted(intervals)
+    check_horizon(intervals[-1][1])
     request = MentorRequest.objects.create(
         school=teacher.school, teacher=teacher, topic=topic, description=description, grade_band=grade_band,
         format=format, language=language, student_count=student_count, mentors_needed=mentors_needed,
@@ -112,6 +113,7 @@ def reschedule_request(*, request_id, actor, intervals=None, meeting_link=None):
 
 def _move_intervals(session, intervals):
     intervals = sorted(intervals)
+    check_horizon(intervals[-1][1])
     if intervals == [(i.starts_at, i.ends_at) for i in session.intervals.all()]:
         return False
     session.intervals.all().delete()

@@ -1,10 +1,34 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.roles import teacher_of
+from core.schema import INTERVALS
 
-from .models import Match
+from .models import Match, MatchingRun
 
 CONTACT_VISIBLE = (Match.Status.CONFIRMED, Match.Status.COMPLETED)
+
+
+class MatchMentorSerializer(serializers.Serializer):
+    """The mentor as a match shows them; contact details only once confirmed (always for coordinators)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    company = serializers.CharField()
+    background_check_expires = serializers.DateField(required=False, allow_null=True,
+                                                     help_text="Not shown to teachers.")
+    email = serializers.EmailField(required=False)
+    phone = serializers.CharField(required=False, allow_blank=True)
+
+
+class MatchSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    request = serializers.IntegerField()
+    topic = serializers.CharField()
+    school = serializers.CharField()
+    grade_band = serializers.CharField()
+    format = serializers.CharField()
+    intervals = INTERVALS
 
 
 class MatchSerializer(serializers.ModelSerializer):
@@ -16,6 +40,7 @@ class MatchSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "score", "reasons", "mentor", "session", "respond_by", "status_changed_at",
                   "hours", "students_reached"]
 
+    @extend_schema_field(MatchMentorSerializer)
     def get_mentor(self, match):
         mentor = match.mentor
         data = {"id": mentor.pk, "name": mentor.display_name, "company": mentor.company.name}
@@ -27,6 +52,7 @@ class MatchSerializer(serializers.ModelSerializer):
             data["phone"] = mentor.phone
         return data
 
+    @extend_schema_field(MatchSessionSerializer)
     def get_session(self, match):
         session = match.session
         request = session.request
@@ -52,6 +78,12 @@ class HoursReportSerializer(serializers.Serializer):
 
 class NoShowSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class MatchingRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchingRun
+        fields = ["id", "window_start", "window_end", "finished_at", "stats", "unfilled", "weights"]
 
 
 class MatchingRunRequestSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from schools.models import MentorRequest
+from schools.services import horizon
 
 from . import messages, selectors
 from .locks import lock_match, lock_matches, lock_request, lock_sessions
@@ -373,6 +374,24 @@ def _after_seat_freed(match):
     from .tasks import backfill_session  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
 
     transaction.on_commit(partial(queue_task, backfill_session, match.session_id))
+
+
+def queue_matching_run(*, alliance_id, window_start, window_end, now=None):
+    """Queue a coordinator's matching run; True if the broker took it.
+
+    Raises ValidationError (by field) for a window reaching past the request horizon either way: no
+    request can be booked there, and a window of centuries would only exhaust the worker.
+    """
+    now = now or timezone.now()
+    if window_end > horizon(now):
+        raise ValidationError({"window_end": "The window must end within the booking horizon "
+                                             f"({settings.REQUEST_HORIZON_DAYS} days from now)."})
+    if window_start < now - timedelta(days=settings.REQUEST_HORIZON_DAYS):
+        raise ValidationError({"window_start": "The window may start at most "
+                                               f"{settings.REQUEST_HORIZON_DAYS} days ago."})
+    from .tasks import run_matching  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
+
+    return queue_task(run_matching, alliance_id, window_start.isoformat(), window_end.isoformat())
 
 
 def queue_task(task, *args):

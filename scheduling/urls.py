@@ -12,5 +12,4 @@ urlpatterns = [
     path("coordinator/matches/<int:match_id>/candidates/", views.candidates, name="candidates"),
     path("matches/<int:match_id>/complete/", views.complete, name="complete"),
     path("matches/<int:match_id>/no-show/", views.no_show, name="no-show"),
-    path("done/<str:token>/", views.complete_by_link, name="complete-by-link"),
 ]

@@ -4,7 +4,6 @@ from functools import partial
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,9 +16,6 @@ from schools.models import School
 
 from . import selectors, services, tasks
 from .models import Match
-
-COMPLETION_SALT = "mentorbridge.completion"
-
 
 coordinator_required = role_required("coordinator", hidden=True, pass_role=True)
 
@@ -210,28 +206,3 @@ def no_show(request, match_id):
     return _act(request, lambda: services.mark_no_show(match_id=match.pk, actor=request.user,
                                                        reason="marked by the teacher"),
                 success="Recorded as a no-show. Your coordinator will follow up.")
-
-
-def completion_link(match, role):
-    """A link for a text message: one tap opens the completion page for that match and role."""
-    return signing.dumps({"match": match.pk, "role": role}, salt=COMPLETION_SALT)
-
-
-def complete_by_link(request, token):
-    """The page a text's link opens; GET only shows, the button posts. Valid for 14 days."""
-    try:
-        data = signing.loads(token, salt=COMPLETION_SALT, max_age=14 * 24 * 3600)
-    except signing.BadSignature as exc:
-        raise Http404 from exc
-    match = get_object_or_404(Match.objects.select_related("session__request__teacher__user", "mentor__user"),
-                              pk=data["match"])
-    # The link speaks for whom it was made for: the requesting teacher completes, the mentor reports hours.
-    if data.get("role") == "mentor":
-        form = HoursReportForm(request.POST or None)
-        action = partial(services.report_mentor_hours, match_id=match.pk, actor=match.mentor.user)
-    else:
-        form = CompletionForm(request.POST or None, initial={"students_reached": match.session.request.student_count})
-        action = partial(services.complete_match, match_id=match.pk, actor=match.session.request.teacher.user)
-    return _record(request, form, action, template="scheduling/complete.html",
-                   success=lambda: render(request, "scheduling/complete_done.html", {"match": match}),
-                   context={"match": match, "by_link": True, "reporting_hours": isinstance(form, HoursReportForm)})

@@ -7,11 +7,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from alliances import services as alliance_services
 from core import accounts
 from core.roles import IsCoordinator, IsTeacher, coordinator_of, teacher_of
+from core.schema import MESSAGE
 from core.vocabulary import DEFAULT_WEIGHTS
 from scheduling import requests as request_flow
 from scheduling.services import cancel_request
@@ -108,13 +110,15 @@ class TeacherSignup(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
 
-    @extend_schema(request=TeacherSignupSerializer, responses={202: None})
+    @extend_schema(request=TeacherSignupSerializer, responses={202: MESSAGE})
     def post(self, request):
         body = TeacherSignupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.sign_up_teacher(**body.validated_data)
-        return Response({"detail": accounts.SIGNUP_SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": accounts.accounts.SIGNUP_SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)
 
 
 class AcceptTeacherInvite(APIView):
@@ -122,6 +126,8 @@ class AcceptTeacherInvite(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "invite-accept"
 
     @extend_schema(request=AcceptInviteSerializer, responses={201: CoordinatorTeacherSerializer})
     def post(self, request):

@@ -72,7 +72,7 @@ class TeacherJoinForm(forms.Form):
 
 class TeacherInviteForm(forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.none(), label="School")
-    email = forms.EmailField(label="Teacher's email")
+    email = forms.EmailField(label="Teacher's email", max_length=services.MAX_EMAIL_LENGTH)
 
     def __init__(self, *args, alliance, **kwargs):
         super().__init__(*args, **kwargs)

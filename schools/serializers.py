@@ -1,9 +1,11 @@
 """API shapes for teachers' requests and teacher onboarding. Time and place rules come from schools/services.py."""
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alliances.models import Alliance
+from core.schema import INTERVALS, OptionalURLField
 from core.vocabulary import MAX_WEIGHT, PARTS
 from mentors.models import Skill
 from mentors.serializers import SignupSerializer
@@ -36,6 +38,7 @@ class SessionSerializer(serializers.ModelSerializer):
         model = Session
         fields = ["id", "starts_at", "ends_at", "mentors_needed", "status", "revision", "intervals"]
 
+    @extend_schema_field(INTERVALS)
     def get_intervals(self, session):
         return [[i.starts_at, i.ends_at] for i in session.intervals.all()]
 
@@ -60,6 +63,7 @@ class MentorRequestSerializer(serializers.ModelSerializer):
     time_options = serializers.ListField(child=IntervalField(), write_only=True, min_length=1,
                                          max_length=MAX_OPTIONS, required=False)
     series = SeriesSerializer(write_only=True, required=False)
+    meeting_link = OptionalURLField(required=False, max_length=200)
     sessions = SessionSerializer(many=True, read_only=True)
     school = serializers.StringRelatedField()
 
@@ -110,9 +114,9 @@ class MentorRequestSerializer(serializers.ModelSerializer):
 
     def _series(self, series):
         teacher = self.context["request"].user.teacher
-        intervals = services.series_intervals(first_start=series["first_start"], first_end=series["first_end"],
-                                              weeks=series["weeks"], tz=teacher.school.timezone)
         try:
+            intervals = services.series_intervals(first_start=series["first_start"], first_end=series["first_end"],
+                                                  weeks=series["weeks"], tz=teacher.school.timezone)
             return services.check_intervals(intervals)
         except DjangoValidationError as error:
             raise serializers.ValidationError({"series": error.messages}) from error
@@ -129,7 +133,7 @@ class RequestDetailsSerializer(serializers.ModelSerializer):
 
 class RescheduleSerializer(serializers.Serializer):
     intervals = serializers.ListField(child=IntervalField(), min_length=1, max_length=MAX_INTERVALS, required=False)
-    meeting_link = serializers.URLField(required=False, allow_blank=True)
+    meeting_link = OptionalURLField(required=False)
 
     def validate_intervals(self, intervals):
         return services.check_intervals(intervals)
@@ -173,7 +177,7 @@ class AcceptInviteSerializer(serializers.Serializer):
 
 class TeacherInviteSerializer(serializers.Serializer):
     school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=services.MAX_EMAIL_LENGTH)
 
 
 class CoordinatorTeacherSerializer(serializers.ModelSerializer):

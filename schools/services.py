@@ -4,6 +4,7 @@ moving it are scheduling's (scheduling/requests.py)."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -39,8 +40,25 @@ MAX_SESSION_HOURS = 8
 MAX_SERIES_WEEKS = 16
 
 
+def horizon(now=None):
+    """The latest moment anything may be booked or matched: REQUEST_HORIZON_DAYS from now."""
+    return (now or timezone.now()) + timedelta(days=settings.REQUEST_HORIZON_DAYS)
+
+
+def check_horizon(moment, *, now=None):
+    """Refuse a time further ahead than the horizon (ValidationError); dates near year 9999 stop here."""
+    if moment > horizon(now):
+        months = round(settings.REQUEST_HORIZON_DAYS / 30.4)
+        raise ValidationError(f"Pick a time within the next {months} months.", code="too_far_ahead")
+    return moment
+
+
 def series_intervals(*, first_start, first_end, weeks, tz):
-    """A weekly series: the same local time each week for `weeks` weeks (so 3 pm stays 3 pm across DST)."""
+    """A weekly series: the same local time each week for `weeks` weeks (so 3 pm stays 3 pm across DST).
+
+    Raises ValidationError when the series would end past the horizon.
+    """
+    check_horizon(first_start)  # before any arithmetic: a start in year 9999 would overflow below
     start, end = first_start.astimezone(ZoneInfo(tz)), first_end.astimezone(ZoneInfo(tz))
     return [(start + timedelta(weeks=w), end + timedelta(weeks=w)) for w in range(weeks)]
 
@@ -55,6 +73,7 @@ def check_intervals(intervals, *, now=None):
             raise ValidationError(f"A session can last at most {MAX_SESSION_HOURS} hours.", code="too_long")
         if start <= now:
             raise ValidationError("Pick a time in the future.", code="in_the_past")
+        check_horizon(end, now=now)
     ordered = sorted(intervals)
     if any(a[1] > b[0] for a, b in zip(ordered, ordered[1:], strict=False)):
         raise ValidationError("These times overlap; give times that don't.", code="overlap")
@@ -100,8 +119,20 @@ INVITE_MAX_AGE = 60 * 60 * 24 * 14
 
 def teacher_invite_link(*, school, email, actor):
     """A signed link that lets the owner of `email` join `school` already verified (valid 14 days)."""
+    check_email_length(email)
     token = signing.dumps({"s": school.pk, "e": email.lower(), "by": actor.pk}, salt=INVITE_SALT)
     return accounts.site_url(f"/teacher/join/{token}/")
+
+
+# An account's username is its email; Django's username holds at most 150 characters.
+MAX_EMAIL_LENGTH = 150
+
+
+def check_email_length(email):
+    """Refuse an address no account could hold (ValidationError on "email"), before anything is written."""
+    if len(email or "") > MAX_EMAIL_LENGTH:
+        raise ValidationError({"email": f"Use an email address of at most {MAX_EMAIL_LENGTH} characters."})
+    return email
 
 
 @transaction.atomic
@@ -136,6 +167,7 @@ def read_teacher_invite(token):
 def join_by_invite(*, token, password, first_name, last_name, phone=""):
     """Create the invited teacher's account: active, email verified, and verified by the inviter."""
     school, email, inviter = read_teacher_invite(token)
+    check_email_length(email)
     if accounts.find_user_by_email(email) is not None:
         raise ValidationError({"email": "This email already has an account. Sign in instead."})
     try:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from alliances import services as alliance_services
 from core import accounts
 from core.roles import coordinator_of, mentor_of, role_required, teacher_of
+from core.throttles import throttle_page
 from mentors.forms import apply_errors
 from mentors.models import Mentor
 from mentors.views import mentor_home
@@ -49,6 +50,7 @@ def home(request):
 
 # --- teachers joining -----------------------------------------------------------
 
+@throttle_page("signup")
 def teacher_signup(request):
     form = forms.TeacherSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -65,6 +67,7 @@ def teacher_signup(request):
     return render(request, "schools/signup.html", {"form": form})
 
 
+@throttle_page("invite-accept")
 def teacher_join(request, token):
     try:
         school, email, inviter = services.read_teacher_invite(token)

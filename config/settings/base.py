@@ -5,6 +5,7 @@ https://django-environ.readthedocs.io/en/latest/
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -26,6 +27,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "core",
     "alliances",
+    "django_filters",
+    "csp",
+    "axes",
     "mentors",
     "schools",
     "scheduling",
@@ -37,11 +41,64 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.edge.NulByteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a login refused by django-axes into the lockout page or JSON.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy: nothing inline, nothing from elsewhere. Templates load every script and style
+# from static/ (the API docs page included: see templates/drf_spectacular/).
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# django-axes first: a locked-out username+IP is refused before the password is even checked.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = [
+    "config.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# How many proxies in front of us append to X-Forwarded-For. The client IP that lockouts and throttles
+# count is the one the nearest trusted proxy saw; with none, X-Forwarded-For is ignored (a client could
+# write anything there and dodge every limit).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.lockout.client_ip"  # the throttles' rule, so both count the same address
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The same person whether they typed their email, their username or either in capitals.
+AXES_USERNAME_CALLABLE = "config.lockout.canonical_username"
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_COOLOFF_MESSAGE = ("Too many failed sign-in attempts. Try again in 15 minutes, "
+                        "or ask your coordinator to unlock you.")
+
+# Throttled counters need a cache shared by every process: Redis (test, production), memory locally.
+# https://docs.djangoproject.com/en/5.2/topics/cache/#redis
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mentorbridge"),
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -63,6 +120,8 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/mentorbridge")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A persistent connection the database dropped is noticed before a request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -101,6 +160,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Only the doors a stranger can knock on are throttled (per client IP); see config/throttles.py.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("THROTTLE_TOKEN", default="10/min"),
+        "signup": env("THROTTLE_SIGNUP", default="5/hour"),
+        "invite-accept": env("THROTTLE_INVITE_ACCEPT", default="10/hour"),
+        "password-reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
+        "verify-email": env("THROTTLE_VERIFY_EMAIL", default="20/hour"),
+    },
+    # One rule for NUL bytes at the edge (config/edge.py): a 400 naming the field, never a 500.
+    "DEFAULT_PARSER_CLASSES": ["core.edge.JSONParser", "core.edge.FormParser", "core.edge.MultiPartParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mentorbridge API",
@@ -110,6 +180,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.document_errors",
+    ],
+    # One name per choice set, so the same statuses are one enum wherever they appear.
+    "ENUM_NAME_OVERRIDES": {
+        "BackgroundCheckStatusEnum": "mentors.models.Mentor.BackgroundCheck",
+        "MentorStatusEnum": "mentors.models.Mentor.Status",
+        "MatchStatusEnum": "scheduling.models.Match.Status",
+        "NotificationStatusEnum": "notifications.models.Notification.Status",
+        "FormatEnum": "schools.models.Format",
+        "SessionFormatEnum": "scheduling.engine.FORMATS",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------
@@ -158,6 +241,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# A stuck mail server must not hold a request or a worker for ever (seconds).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # https://www.twilio.com/docs/usage/security#validating-requests
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
@@ -181,6 +266,10 @@ SMS_QUIET_HOURS = env.json("SMS_QUIET_HOURS", default=[21, 8])
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=120)
 # A pending row this old may have lost its task (Redis restarted empty): the sweeper queues it again.
 NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=60)
+
+# How far ahead a request may be booked or a matching run may look (about 18 months): one bound for every
+# door, so a date in year 9999 is a 400 naming the field, not an OverflowError later.
+REQUEST_HORIZON_DAYS = env.int("REQUEST_HORIZON_DAYS", default=548)
 
 # How long a mentor has to answer an invitation before it expires.
 INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=48)

@@ -25,7 +25,7 @@ PUBLIC = {
     "password_reset_complete", "volunteer-signup", "teacher-signup", "teacher-join", "verify-email",
     "api-volunteer-signup", "api-teacher-signup", "api-verify-email", "api-accept-teacher-invite", "api-token",
     "rest_framework:login", "rest_framework:logout", "api-root", "schema", "api-docs",
-    "scheduling:complete-by-link", "calendar-feed", "twilio-inbound", "twilio-status",
+    "calendar-feed", "twilio-inbound", "twilio-status",
 }
 COORDINATOR = {
     "scheduling:review-queue", "scheduling:bulk-approve", "scheduling:approve", "scheduling:reject",
@@ -35,7 +35,7 @@ COORDINATOR = {
     "background-check", "import-volunteers", "coordinator-home", "coordinator-teachers", "verify-teacher",
     "invite-teacher", "inbox", "inbox-resolve", "alliance-notifications", "matching-weights",
     "reset-matching-weights", "api-matching-weights", "scheduling:run-matching", "suspend-volunteer",
-    "api-suspend-volunteer",
+    "api-suspend-volunteer", "api-unlock",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",

@@ -121,3 +121,65 @@ def test_a_file_that_is_not_text_is_refused_on_the_file_field(client, coordinato
                            {"company": company.pk, "file": SimpleUploadedFile("x.csv", b"\xff\xfe\x00\x81binary")})
     assert "Save the file as CSV UTF-8" in str(response.context["form"].errors["file"])
     assert Mentor.objects.count() == 1
+
+
+# --- an import cannot claim someone else's address (issue 11, point 7) -------------------------
+
+def confirm(client, company, text):
+    preview = dry_run(client, company, text).context["preview"]
+    if preview.good:
+        client.post("/coordinator/volunteers/import/", {"confirm_token": preview.token()})
+    return preview
+
+
+def test_an_address_outside_the_companys_domain_is_a_bad_row(client, coordinator, company):
+    other = CompanyFactory(email_domain="rival.example")  # another alliance's company
+    client.force_login(coordinator.user)
+    preview = confirm(client, company, "email,first_name,last_name\nceo@rival.example,Eve,Hijack\n"
+                                       "ada@acme.example,Ada,Lovelace\n")
+    assert [(p.line, p.field) for p in preview.problems] == [(2, "email")]
+    assert "acme.example" in preview.problems[0].message
+    assert not Mentor.objects.filter(user__email="ceo@rival.example").exists()
+    assert Mentor.objects.filter(company=company, user__email="ada@acme.example").exists()
+    assert other.mentors.count() == 0
+
+
+def test_a_later_sign_up_at_the_other_domain_is_not_hijacked(client, coordinator, company, api):
+    other = CompanyFactory(email_domain="rival.example")
+    client.force_login(coordinator.user)
+    confirm(client, company, "email,first_name,last_name\nceo@rival.example,Eve,Hijack\n")
+    response = api().post("/api/signup/volunteer/", {"email": "ceo@rival.example", "first_name": "Real",
+                                                     "last_name": "Person", "password": "orbit-cobol-1906"},
+                          format="json")
+    assert response.status_code == 202
+    assert Mentor.objects.get(user__email="ceo@rival.example").company == other
+
+
+def test_a_company_without_a_domain_gets_unverified_accounts_until_the_emailed_link_is_used(client, coordinator):
+    company = CompanyFactory(alliance=coordinator.alliance, email_domain=None)
+    client.force_login(coordinator.user)
+    confirm(client, company, "email,first_name,last_name\nada@gmail.example,Ada,Lovelace\n")
+    ada = Mentor.objects.get(user__email="ada@gmail.example")
+    assert ada.email_verified_at is None and not ada.user.is_active
+    client.logout()
+    assert not client.login(username="ada@gmail.example", password="anything")
+    link = mail.outbox[-1].body.split("http://testserver")[1].split()[0]
+    form_page = client.get(link, follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": "orbit-cobol-1906",
+                                                  "new_password2": "orbit-cobol-1906"})
+    ada.refresh_from_db()
+    ada.user.refresh_from_db()
+    assert ada.email_verified_at is not None and ada.user.is_active
+    assert client.login(username="ada@gmail.example", password="orbit-cobol-1906")
+
+
+def test_an_import_never_touches_an_existing_account(client, coordinator, company):
+    existing = MentorFactory(user=UserFactory(username="lin@acme.example", email="lin@acme.example"),
+                             company=CompanyFactory(email_domain="elsewhere.example"))
+    before = (existing.company_id, existing.user.password, existing.user.first_name)
+    client.force_login(coordinator.user)
+    preview = confirm(client, company, "email,first_name,last_name\nLIN@acme.example,Lin,Renamed\n")
+    assert [(p.line, p.field) for p in preview.problems] == [(2, "email")]
+    existing.refresh_from_db()
+    existing.user.refresh_from_db()
+    assert (existing.company_id, existing.user.password, existing.user.first_name) == before

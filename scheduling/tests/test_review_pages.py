@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from mentors.tests.factories import MentorFactory
-from scheduling import services, views
+from scheduling import services
 from scheduling.models import Match
 from scheduling.tests.factories import held, make_request
 from schools.tests.factories import CoordinatorFactory, TeacherFactory
@@ -152,24 +152,11 @@ def test_a_mentor_cannot_mark_a_no_show_or_complete_someone_elses_session(client
     assert Match.objects.get(pk=match.pk).status == "confirmed"
 
 
-def test_the_link_in_a_text_shows_the_page_and_only_the_button_records(client, teacher):
+def test_the_unchecked_completion_link_is_gone(client, teacher):
+    """/done/<token>/ completed any match for anyone holding a 14-day link; the impact app sends its own."""
+    from django.core import signing
+
     match = confirmed(teacher)
-    url = reverse("scheduling:complete-by-link", args=[views.completion_link(match, "teacher")])
-    assert client.get(url).status_code == 200
+    token = signing.dumps({"match": match.pk, "role": "mentor"}, salt="mentorbridge.completion")
+    assert client.post(f"/done/{token}/", {"hours": "1", "students_reached": "20"}).status_code == 404
     assert Match.objects.get(pk=match.pk).status == "confirmed"
-    client.post(url, {"hours": "1", "students_reached": "20"})
-    assert Match.objects.get(pk=match.pk).status == "completed"
-
-
-def test_the_mentors_link_reports_hours_and_never_completes(client, teacher):
-    match = confirmed(teacher)
-    url = reverse("scheduling:complete-by-link", args=[views.completion_link(match, "mentor")])
-    client.post(url, {"hours": "1", "students_reached": "20"})
-    match.refresh_from_db()
-    assert (match.status, str(match.mentor_hours)) == ("confirmed", "1.00")
-
-
-def test_a_tampered_link_is_404(client, teacher):
-    match = confirmed(teacher)
-    token = views.completion_link(match, "mentor")
-    assert client.get(reverse("scheduling:complete-by-link", args=[token[:-2] + "xx"])).status_code == 404

@@ -3,8 +3,9 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -52,8 +53,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--mentors", type=int, default=50)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--allow-production", action="store_true",
+                            help="Seed even with DEBUG off (the demo logins share one known password).")
 
-    def handle(self, *args, mentors, seed, **options):
+    def handle(self, *args, mentors, seed, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("DEBUG is off: this looks like a real deployment, and the demo accounts share one "
+                               "known password. Run with --allow-production if you really mean it.")
         rng = random.Random(seed)
         if Alliance.objects.filter(slug="schenectady").exists():
             self.stdout.write("The demo alliance is already there.")
