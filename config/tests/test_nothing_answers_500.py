@@ -198,10 +198,10 @@ def test_the_request_service_itself_enforces_the_horizon(teacher):
 
     from django.core.exceptions import ValidationError
 
-    from schools import services
+    from scheduling import requests
 
     with pytest.raises(ValidationError):
-        services.create_request(teacher=teacher, topic="x", grade_band="6-8", format="in_person", student_count=3,
+        requests.create_request(teacher=teacher, topic="x", grade_band="6-8", format="in_person", student_count=3,
                                 intervals=[(datetime(9999, 1, 1, 10, tzinfo=UTC), datetime(9999, 1, 1, 11,
                                                                                             tzinfo=UTC))])
     assert not MentorRequest.objects.exists()
