@@ -5,6 +5,8 @@ ValidationError answers 400 naming the field; only Http404 (get_object_or_404) i
 a bug: DRF leaves it to Django, which logs it and answers 500.
 """
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,3 +21,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, exception):
+    """handler404: an API path that matches no route (say a negative id) answers JSON like every other API
+    error; a page gets the site's 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)

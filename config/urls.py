@@ -22,6 +22,8 @@ router.register("requests", MentorRequestViewSet, basename="request")
 router.register("matches", MatchViewSet, basename="match")
 router.register("matching-runs", MatchingRunViewSet, basename="matching-run")
 
+handler404 = "config.api.not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),

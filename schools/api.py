@@ -118,7 +118,7 @@ class TeacherSignup(APIView):
         body = TeacherSignupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.sign_up_teacher(**body.validated_data)
-        return Response({"detail": accounts.accounts.SIGNUP_SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": accounts.SIGNUP_SENT_MESSAGE}, status=status.HTTP_202_ACCEPTED)
 
 
 class AcceptTeacherInvite(APIView):

@@ -44,3 +44,16 @@ def test_only_http404_is_a_404():
 
 def test_a_missing_row_escaping_a_view_is_left_to_django_as_a_500():
     assert answer(Match.DoesNotExist("Match matching query does not exist.")) is None
+
+
+def test_an_api_path_that_matches_no_route_answers_json_404(client):
+    response = client.post("/api/coordinator/volunteers/-5/suspend/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_page_that_matches_no_route_answers_the_html_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
