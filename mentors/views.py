@@ -1,13 +1,16 @@
 """Volunteer pages (sign-up, profile wizard, my sessions) and the coordinator's volunteer onboarding pages."""
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from config.api import coordinator_of, mentor_of
@@ -130,22 +133,54 @@ def profile_step(request, step):
 
 # --- my sessions --------------------------------------------------------------------
 
+SESSIONS_PER_PAGE = 20  # rows per list on "my sessions"
+
+
 @role_required("mentor")
 def my_sessions(request):
+    """Invitations, upcoming and past sessions: each list a page of at most SESSIONS_PER_PAGE rows
+    (`?invitations=`, `?upcoming=`, `?past=` pick the page), times in the volunteer's own timezone."""
     mentor = request.user.mentor
     now = timezone.now()
     matches = (Match.objects.filter(mentor=mentor).select_related("session__request__school")
-               .prefetch_related("session__intervals").order_by("session__starts_at"))
+               .only(*SESSION_COLUMNS).prefetch_related("session__intervals"))
     S = Match.Status
-    return render(request, "mentors/my_sessions.html", {
-        "mentor": mentor,
-        "invitations": matches.filter(status__in=[S.APPROVED, S.INVITED], session__ends_at__gt=now),
-        "upcoming": matches.filter(status=S.CONFIRMED, session__ends_at__gt=now),
+    lists = {
+        "invitations": matches.filter(status__in=[S.APPROVED, S.INVITED], session__ends_at__gt=now)
+        .order_by("session__starts_at", "pk"),
+        "upcoming": matches.filter(status=S.CONFIRMED, session__ends_at__gt=now).order_by("session__starts_at", "pk"),
         "past": matches.filter(Q(status__in=[S.COMPLETED, S.NO_SHOW]) | Q(status=S.CONFIRMED,
                                                                           session__ends_at__lte=now))
-        .order_by("-session__starts_at")[:50],
+        .order_by("-session__starts_at", "pk"),
+    }
+    tz = ZoneInfo(mentor.timezone)
+    pages = {name: Paginator(rows, SESSIONS_PER_PAGE).get_page(request.GET.get(name)) for name, rows in lists.items()}
+    for page in pages.values():
+        for match in page:
+            _format_session_facts(match, tz)
+    return render(request, "mentors/my_sessions.html", {
+        "mentor": mentor, **{name: list(page) for name, page in pages.items()},
+        **{f"{name}_page": page for name, page in pages.items()},
         "profile_complete": services.profile_is_complete(mentor),
     })
+
+
+SESSION_COLUMNS = (
+    "pk", "status", "respond_by", "session__starts_at", "session__request__topic", "session__request__format",
+    "session__request__meeting_link", "session__request__grade_band", "session__request__student_count",
+    "session__request__kind", "session__request__school__name", "session__request__school__address",
+)
+
+
+def _format_session_facts(match, tz):
+    """What the page shows of a match, formatted once here rather than by template filters."""
+    request = match.session.request
+    match.when = [f"{dateformat.format(i.starts_at.astimezone(tz), 'D M j, g:i A')}–"
+                  f"{dateformat.format(i.ends_at.astimezone(tz), 'g:i A T')}" for i in match.session.intervals.all()]
+    match.answer_by = dateformat.format(match.respond_by.astimezone(tz), "D M j, g:i A T") if match.respond_by else ""
+    match.link = request.meeting_link if request.format == "virtual" and match.status == "confirmed" else ""
+    match.status_text = capfirst(match.get_status_display())
+    match.kind_text = request.get_kind_display().lower()
 
 
 @require_POST

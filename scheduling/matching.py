@@ -164,7 +164,9 @@ def _counts_by_mentor(queryset):
 
 def _mentor_specs(alliance_id, start, end, roster=None):
     roster = mentor_roster(alliance_id) if roster is None else roster
-    ids = [m.pk for m in roster]
+    # The alliance's mentors by join rather than a list of thousands of ids; rows of mentors outside
+    # the roster are never looked up.
+    ids = Mentor.objects.filter(company__alliance_id=alliance_id).values("pk")
     month_start = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     month_end = (month_start + timedelta(days=32)).replace(day=1)
     held = Match.objects.filter(mentor_id__in=ids, status__in=[*Match.BOOKED, Match.Status.COMPLETED])

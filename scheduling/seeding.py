@@ -9,10 +9,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils import timezone
 
 from mentors.models import AvailabilityWindow, BlackoutDate, Company, Mentor, Skill
-from schools.models import Alliance, MentorRequest, School, Teacher
+from schools.models import Alliance, Coordinator, MentorRequest, School, Teacher
 
 from .models import Booking, Match, Session, SessionInterval
 
@@ -154,3 +155,63 @@ def _book(rng, sessions, mentors, share):
     ])
     Booking.objects.bulk_create([Booking(match=match, mentor_id=match.mentor_id, starts_at=a, ends_at=b)
                                  for match, (_, t) in zip(matches, chosen, strict=True) for a, b in t])
+
+
+@dataclass
+class PagesAlliance:
+    """One seeded alliance and the people whose pages a benchmark opens."""
+
+    alliance: Alliance
+    coordinator: object  # User
+    teacher: object  # User: the teacher with the most requests
+    mentor: object  # User: a volunteer with invitations, upcoming and past sessions
+
+
+def seed_pages(*, volunteers=2_000, requests=300, proposals=600, mentor_sessions=100, tag="pages", rng_seed=7):
+    """An alliance of realistic size for page benchmarks: `volunteers`, `requests` open requests over the
+    coming 8 weeks, `proposals` proposed matches spread over them, and one volunteer with
+    `mentor_sessions` sessions (a fifth awaiting an answer, two fifths upcoming, the rest held)."""
+    rng = random.Random(rng_seed)
+    now = timezone.now()
+    shape = Shape(alliances=1, mentors=volunteers, sessions=requests, booked_share=0)
+    alliance_id = seed(shape, tag=tag, start=now + timedelta(days=1), rng_seed=rng_seed)[0]
+    alliance = Alliance.objects.get(pk=alliance_id)
+    coordinator = _users(f"bc-{tag}", 1, "bench.example")[0]
+    Coordinator.objects.create(user=coordinator, alliance=alliance)
+    mentors = list(Mentor.objects.filter(company__alliance=alliance).order_by("pk"))
+    sessions = list(Session.objects.filter(alliance=alliance).order_by("pk"))
+    _propose(rng, sessions, mentors, proposals)
+    busy = mentors[0]
+    _mentor_history(rng, busy, sessions, mentor_sessions, now)
+    teacher = (Teacher.objects.filter(school__alliance=alliance).annotate(n=models.Count("requests"))
+               .order_by("-n", "pk").first())
+    return PagesAlliance(alliance=alliance, coordinator=coordinator, teacher=teacher.user, mentor=busy.user)
+
+
+def _propose(rng, sessions, mentors, count):
+    pairs = set()
+    while len(pairs) < count:
+        pairs.add((rng.choice(sessions).pk, rng.choice(mentors[1:]).pk))
+    Match.objects.bulk_create([
+        Match(session_id=s, mentor_id=m, score=round(rng.uniform(0.3, 1.0), 6),
+              reasons={"skills": 0.4, "distance": round(rng.uniform(0, 0.2), 6), "fairness": 0.2})
+        for s, m in sorted(pairs)
+    ], batch_size=BATCH)
+
+
+def _mentor_history(rng, mentor, sessions, count, now):
+    S = Match.Status
+    upcoming = sessions[: count * 3 // 5]  # never proposed to this mentor: _propose leaves the first one out
+    past = Session.objects.bulk_create([
+        Session(request_id=s.request_id, alliance_id=s.alliance_id, starts_at=now - timedelta(days=d + 1),
+                ends_at=now - timedelta(days=d + 1) + timedelta(hours=1), status=Session.Status.OPEN)
+        for d, s in enumerate(sessions[: count - len(upcoming)])
+    ])
+    SessionInterval.objects.bulk_create([SessionInterval(session=s, starts_at=s.starts_at, ends_at=s.ends_at)
+                                         for s in past])
+    statuses = [S.INVITED] * (len(upcoming) // 3) + [S.CONFIRMED] * (len(upcoming) - len(upcoming) // 3)
+    Match.objects.bulk_create(
+        [Match(session=s, mentor=mentor, status=status, respond_by=now + timedelta(hours=rng.randint(2, 48)))
+         for s, status in zip(upcoming, statuses, strict=True)]
+        + [Match(session=s, mentor=mentor, status=S.COMPLETED, hours=1, students_reached=20) for s in past]
+    )
