@@ -65,8 +65,8 @@ def review_queue(alliance, *, school_id=None, date_from=None, date_to=None, stat
         matches = matches.filter(session__starts_at__date__gte=date_from)
     if date_to:
         matches = matches.filter(session__starts_at__date__lte=date_to)
-    shown = Paginator(matches.values(*REVIEW_COLUMNS), per_page).get_page(page)
-    rows = list(shown)
+    shown = Paginator(matches, per_page).get_page(page)  # counted without the joins of the rows
+    rows = list(matches.values(*REVIEW_COLUMNS)[shown.start_index() - 1:shown.end_index()]) if shown.paginator.count else []
     load = recent_load({row["mentor_id"] for row in rows})
     links = {name: _link(f"scheduling:{name}") for name in ("approve", "reject", "candidates")}
     groups = {}
@@ -86,11 +86,11 @@ def _link(name):
 
 def _request_facts(row):
     return {
-        "pk": row["session__request_id"], "topic": row["session__request__topic"],
+        "pk": str(row["session__request_id"]), "topic": row["session__request__topic"],
         "school": row["session__request__school__name"], "grade_band": row["session__request__grade_band"],
         "format": Format(row["session__request__format"]).label,
-        "student_count": row["session__request__student_count"],
-        "mentors_needed": row["session__request__mentors_needed"],
+        "student_count": str(row["session__request__student_count"]),
+        "mentors_needed": str(row["session__request__mentors_needed"]),
     }
 
 
@@ -101,14 +101,14 @@ def _review_row(row, load, links):
     expires = row["mentor__background_check_expires"]
     starts = row["session__starts_at"].astimezone(ZoneInfo(row["session__request__school__timezone"]))
     return {
-        "pk": pk, "status": row["status"], "status_label": Match.Status(row["status"]).label,
+        "pk": str(pk), "status": row["status"], "status_label": Match.Status(row["status"]).label,
         "proposed": row["status"] == Match.Status.PROPOSED,
         "mentor": f"{first} {last}".strip() or row["mentor__user__username"],
         "company": row["mentor__company__name"],
         "first_session": dateformat.format(starts, "D M j, g:i A T"),
         "score": f"{row['score']:.3f}",
         "reasons": [(part, f"{value:.3f}") for part, value in row["reasons"].items()],
-        "recent_load": load,
+        "recent_load": str(load),
         "cleared_through": f"{expires:%Y-%m-%d}" if cleared and expires else "not cleared",
         "approve_url": links["approve"](pk), "reject_url": links["reject"](pk),
         "candidates_url": links["candidates"](pk),

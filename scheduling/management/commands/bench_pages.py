@@ -125,16 +125,20 @@ def get_counted(client, url):
     return response, counter.count
 
 
-def measure(client, url, repeat):
-    """(median seconds, queries, bytes) of GET `url`, after two warm-up requests."""
-    for _ in range(2):
-        response, queries = get_counted(client, url)
-    times = []
+def measure(client, urls, repeat):
+    """For each of `urls`: (median seconds, queries, bytes) of GET, after two warm-up requests; the urls
+    take turns, so that whatever else the machine does falls on all of them alike."""
+    figures = {}
+    for url in urls:
+        for _ in range(2):
+            response, queries = get_counted(client, url)
+        figures[url] = ([], queries, len(response.content))
     for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), queries, len(response.content)
+        for url in urls:
+            started = time.perf_counter()
+            client.get(url)
+            figures[url][0].append(time.perf_counter() - started)
+    return [(statistics.median(times), queries, size) for times, queries, size in figures.values()]
 
 
 def query_counts(people):
@@ -182,7 +186,6 @@ class Command(BaseCommand):
         for index, (name, (url, role, _)) in enumerate(PAGES.items()):
             client = Client()
             client.force_login(getattr(people, role))
-            page = measure(client, url, repeat)
-            baseline = measure(client, f"/_bench/{index}/", repeat)
+            page, baseline = measure(client, [url, f"/_bench/{index}/"], repeat)
             out(f"{name:<30} {page[0] * 1000:>8.1f} {baseline[0] * 1000:>8.1f} {baseline[0] / page[0]:>5.2f}x "
                 f"{page[1]:>8} {baseline[1]:>7} {page[2] / 1024:>7.1f} {baseline[2] / 1024:>8.1f}")
