@@ -10,7 +10,6 @@ from . import services, tasks
 from .models import Match, MatchingRun
 from .serializers import CompletionSerializer, MatchingRunRequestSerializer, MatchSerializer, ReasonSerializer
 
-
 # What MatchSerializer shows, and no more: building full rows of seven models was most of a list's time.
 SHOWN = (
     "status", "score", "reasons", "respond_by", "status_changed_at", "hours", "students_reached",
