@@ -66,8 +66,9 @@ def review_queue(alliance, *, school_id=None, date_from=None, date_to=None, stat
     if date_to:
         matches = matches.filter(session__starts_at__date__lte=date_to)
     shown = Paginator(matches, per_page).get_page(page)  # counted without the joins of the rows
-    rows = matches.values(*REVIEW_COLUMNS)[shown.start_index() - 1:shown.end_index()]
-    rows = list(rows) if shown.paginator.count else []
+    rows = []
+    if shown.paginator.count:
+        rows = list(matches.values(*REVIEW_COLUMNS)[shown.start_index() - 1:shown.end_index()])
     load = recent_load({row["mentor_id"] for row in rows})
     links = {name: _link(f"scheduling:{name}") for name in ("approve", "reject", "candidates")}
     groups = {}

@@ -108,3 +108,10 @@ def test_my_sessions_shows_a_bounded_page_of_upcoming_sessions(client):
     assert upcoming > 20
     assert page.count('class="card upcoming"') == 20
     assert "upcoming=2" in page
+
+
+@pytest.mark.django_db
+def test_an_empty_review_queue_says_so(client):
+    people = seeding.seed_pages(volunteers=5, requests=2, proposals=0, mentor_sessions=0)
+    client.force_login(people.coordinator)
+    assert "Nothing waits for review" in client.get(reverse("scheduling:review-queue")).content.decode()

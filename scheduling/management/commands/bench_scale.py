@@ -98,7 +98,7 @@ def _read(process, log, ready):
 class LockSampler(threading.Thread):
     """Counts, every `interval` seconds, the backends of this database waiting on an advisory lock."""
 
-    def __init__(self, interval=0.05):
+    def __init__(self, interval=0.1):
         super().__init__(daemon=True)
         self.interval, self.samples, self.waiting = interval, 0, 0
         self.stop = threading.Event()
@@ -201,7 +201,7 @@ class Command(BaseCommand):
             cpu, began = workers.cpu_seconds(), time.perf_counter()
             queued = enqueue(windows)
             while MatchingRun.objects.count() < expected:
-                time.sleep(0.05)
+                time.sleep(0.1)
             wall = time.perf_counter() - began
             cpu = workers.cpu_seconds() - cpu
             sampler.stop.set()
