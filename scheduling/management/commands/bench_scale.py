@@ -246,5 +246,10 @@ class Command(BaseCommand):
                               f"{NATIONAL_ALLIANCES} alliances of this shape {makespan(national, workers):7.1f} s")
 
     def _delete_queue(self):
+        """The benchmark's queue and its exchange (named after it) leave nothing behind in the broker."""
         with current_app.connection_for_write() as conn, contextlib.suppress(Exception):
-            conn.default_channel.queue_delete(self.queue)  # nothing queued there: nothing to remove
+            channel = conn.default_channel
+            # This channel must know the binding (made by the publisher's) for queue_delete to remove it.
+            channel.exchange_declare(exchange=self.queue, type="direct")
+            channel.queue_bind(self.queue, exchange=self.queue, routing_key=self.queue)
+            channel.queue_delete(self.queue)
