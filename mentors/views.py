@@ -9,11 +9,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from config.api import coordinator_of, mentor_of
+from notifications.compose import local_time
 from scheduling import services as lifecycle
 from scheduling.models import Match
 
@@ -172,12 +173,16 @@ SESSION_COLUMNS = (
 )
 
 
+def _span(start, end):
+    """'Tue Dec 1, 1:30 PM–2:30 PM EST' (strftime: Django's date filter costs ten times as much)."""
+    return f"{start:%a %b} {start.day}, {start.hour % 12 or 12}:{start:%M %p}–{end.hour % 12 or 12}:{end:%M %p %Z}"
+
+
 def _format_session_facts(match, tz):
     """What the page shows of a match, formatted once here rather than by template filters."""
     request = match.session.request
-    match.when = [f"{dateformat.format(i.starts_at.astimezone(tz), 'D M j, g:i A')}–"
-                  f"{dateformat.format(i.ends_at.astimezone(tz), 'g:i A T')}" for i in match.session.intervals.all()]
-    match.answer_by = dateformat.format(match.respond_by.astimezone(tz), "D M j, g:i A T") if match.respond_by else ""
+    match.when = [_span(i.starts_at.astimezone(tz), i.ends_at.astimezone(tz)) for i in match.session.intervals.all()]
+    match.answer_by = local_time(match.respond_by, tz.key) if match.respond_by else ""
     match.link = request.meeting_link if request.format == "virtual" and match.status == "confirmed" else ""
     match.status_text = capfirst(match.get_status_display())
     match.kind_text = request.get_kind_display().lower()

@@ -1,13 +1,13 @@
 """Reads the review queue needs that are more than a plain queryset."""
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from mentors.models import Mentor
+from notifications.compose import local_time
 from schools.models import Format
 
 from . import engine, matching
@@ -101,13 +101,12 @@ def _review_row(row, load, links):
     first, last = row["mentor__user__first_name"], row["mentor__user__last_name"]
     cleared = row["mentor__background_check_status"] == Mentor.BackgroundCheck.CLEARED
     expires = row["mentor__background_check_expires"]
-    starts = row["session__starts_at"].astimezone(ZoneInfo(row["session__request__school__timezone"]))
     return {
         "pk": str(pk), "status": row["status"], "status_label": Match.Status(row["status"]).label,
         "proposed": row["status"] == Match.Status.PROPOSED,
         "mentor": f"{first} {last}".strip() or row["mentor__user__username"],
         "company": row["mentor__company__name"],
-        "first_session": dateformat.format(starts, "D M j, g:i A T"),
+        "first_session": local_time(row["session__starts_at"], row["session__request__school__timezone"]),
         "score": f"{row['score']:.3f}",
         "reasons": [(part, f"{value:.3f}") for part, value in row["reasons"].items()],
         "recent_load": str(load),

@@ -115,3 +115,17 @@ def test_an_empty_review_queue_says_so(client):
     people = seeding.seed_pages(volunteers=5, requests=2, proposals=0, mentor_sessions=0)
     client.force_login(people.coordinator)
     assert "Nothing waits for review" in client.get(reverse("scheduling:review-queue")).content.decode()
+
+
+@pytest.mark.django_db
+def test_my_sessions_shows_times_in_the_volunteers_own_timezone(client):
+    people = seeding.seed_pages(volunteers=20, requests=10, proposals=3, mentor_sessions=5)
+    people.mentor.mentor.timezone = "America/Los_Angeles"
+    people.mentor.mentor.save()
+    match = Match.objects.filter(mentor__user=people.mentor, status="confirmed").first()
+    client.force_login(people.mentor)
+    page = client.get(reverse("my-sessions")).content.decode()
+    local = match.session.starts_at.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M %p}–" in page
+    assert "PST" in page or "PDT" in page
+    assert "EST" not in page and "EDT" not in page
