@@ -1,12 +1,12 @@
 """Volunteer pages (sign-up, profile wizard, my sessions) and the coordinator's volunteer onboarding pages."""
+from dataclasses import dataclass
 from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -144,7 +144,7 @@ def my_sessions(request):
     mentor = request.user.mentor
     now = timezone.now()
     matches = (Match.objects.filter(mentor=mentor).select_related("session__request__school")
-               .only(*SESSION_COLUMNS).prefetch_related("session__intervals"))
+               .only(*SESSION_COLUMNS))
     S = Match.Status
     lists = {
         "invitations": matches.filter(status__in=[S.APPROVED, S.INVITED], session__ends_at__gt=now)
@@ -155,15 +155,47 @@ def my_sessions(request):
         .order_by("-session__starts_at", "pk"),
     }
     tz = ZoneInfo(mentor.timezone)
-    pages = {name: Paginator(rows, SESSIONS_PER_PAGE).get_page(request.GET.get(name)) for name, rows in lists.items()}
-    for page in pages.values():
-        for match in page:
-            _format_session_facts(match, tz)
+    pages = {name: Window.of(rows, request.GET.get(name), SESSIONS_PER_PAGE) for name, rows in lists.items()}
+    shown = [match for page in pages.values() for match in page.items]
+    prefetch_related_objects([match.session for match in shown], "intervals")  # one query for the three lists
+    for match in shown:
+        _format_session_facts(match, tz)
     return render(request, "mentors/my_sessions.html", {
-        "mentor": mentor, **{name: list(page) for name, page in pages.items()},
+        "mentor": mentor, **{name: page.items for name, page in pages.items()},
         **{f"{name}_page": page for name, page in pages.items()},
         "profile_complete": services.profile_is_complete(mentor),
     })
+
+
+@dataclass
+class Window:
+    """One page of a list, read as `size + 1` rows rather than counted: enough to link on."""
+
+    items: list
+    number: int
+    has_next: bool
+
+    @classmethod
+    def of(cls, rows, number, size):
+        number = int(number) if str(number).isdigit() and int(number) > 0 else 1
+        items = list(rows[(number - 1) * size:number * size + 1])
+        return cls(items=items[:size], number=number, has_next=len(items) > size)
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_other_pages(self):
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
 
 
 SESSION_COLUMNS = (

@@ -108,6 +108,8 @@ def test_my_sessions_shows_a_bounded_page_of_upcoming_sessions(client):
     assert upcoming > 20
     assert page.count('class="card upcoming"') == 20
     assert "upcoming=2" in page
+    rest = client.get(reverse("my-sessions") + "?upcoming=2").content.decode()
+    assert rest.count('class="card upcoming"') == min(upcoming - 20, 20)
 
 
 @pytest.mark.django_db
