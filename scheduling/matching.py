@@ -140,8 +140,8 @@ def mentor_roster(alliance_id):
         skills[mentor_id].add(slug)
     for mentor_id, day in BlackoutDate.objects.filter(mentor__in=mentors).values_list("mentor_id", "date"):
         blackout[mentor_id].add(day)
-    rows = mentors.filter(pk__in=list(blocks)).order_by("pk").values_list(*_ROSTER_COLUMNS)
-    return [_roster_entry(row, skills[row[0]], blocks[row[0]], blackout[row[0]]) for row in rows]
+    rows = mentors.order_by("pk").values_list(*_ROSTER_COLUMNS)
+    return [_roster_entry(row, skills[row[0]], blocks[row[0]], blackout[row[0]]) for row in rows if row[0] in blocks]
 
 
 _ROSTER_COLUMNS = ("pk", "grade_bands", "formats", "languages", "latitude", "longitude", "travel_km",

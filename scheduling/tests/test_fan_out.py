@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 
 from conftest import wait_for
-from mentors.models import Mentor
+from mentors.models import AvailabilityWindow, Mentor
 from scheduling import matching, seeding, tasks
 from scheduling.models import Match, MatchingRun
 
@@ -49,9 +49,11 @@ def sequential_runs(alliance_ids, windows):
 @pytest.mark.django_db
 def test_a_roster_gives_the_engine_the_same_mentors_as_model_instances_did():
     alliance_ids = seed_small()
+    AvailabilityWindow.objects.filter(mentor=Mentor.objects.filter(company__alliance_id=alliance_ids[0]).first()
+                                      ).delete()  # never free: left out, as before
     start, end = (datetime.fromisoformat(t) for t in tasks.horizon_weeks(2)[1])
     reference, specs = todays_mentor_specs(alliance_ids[0], start, end)
-    assert len(reference) == SMALL.mentors
+    assert len(reference) == SMALL.mentors - 1
     assert {matching.pk_of(key) for key in specs} == set(reference)
     for pk, (skills, bands, formats, languages, location, travel, cleared, windows) in reference.items():
         spec = specs[matching.mentor_key(pk)]
