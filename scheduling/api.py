@@ -20,12 +20,21 @@ from .serializers import (
     ReasonSerializer,
 )
 
+# What MatchSerializer shows, and no more: building full rows of seven models was most of a list's time.
+SHOWN = (
+    "status", "score", "reasons", "respond_by", "status_changed_at", "hours", "students_reached",
+    "mentor__phone", "mentor__background_check_status", "mentor__background_check_expires",
+    "mentor__user__first_name", "mentor__user__last_name", "mentor__user__username", "mentor__user__email",
+    "mentor__company__name", "session__request__topic", "session__request__grade_band", "session__request__format",
+    "session__request__school__name",
+)
+
 
 def visible_matches(user):
     """Coordinators see their alliance, teachers the matches of their own requests, mentors their own matches."""
     matches = Match.objects.select_related(
         "mentor__user", "mentor__company", "session__request__school"
-    ).prefetch_related("session__intervals")
+    ).only(*SHOWN).prefetch_related("session__intervals")
     if coordinator := coordinator_of(user):
         return matches.filter(session__alliance=coordinator.alliance)
     if teacher := teacher_of(user):

@@ -1,6 +1,7 @@
 """The thin layer between the database and the pure engine: rows in, proposals out."""
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -8,7 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from alliances.models import Alliance
-from mentors.models import Mentor
+from mentors.models import AvailabilityWindow, BlackoutDate, Mentor
 
 from . import engine
 from .locks import lock_requests, lock_sessions
@@ -31,11 +32,24 @@ def pk_of(key):
     return int(key.split("-", 1)[1])
 
 
-def lock_alliance(alliance_id):
-    """Serialise matching runs of one alliance across every worker (held until the transaction ends)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+class AllianceBusy(Exception):
+    """Another run of the alliance holds its lock; try again later rather than wait."""
+
+
+def lock_alliance(alliance_id, *, wait=True):
+    """Serialise matching runs of one alliance across every worker (held until the transaction ends).
+
+    With ``wait=False`` it raises AllianceBusy at once instead of queueing behind the holder.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if wait:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, alliance_id])
+            return
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, alliance_id])
+        if not cursor.fetchone()[0]:
+            raise AllianceBusy(alliance_id)
 
 
 def _scope(alliance_id, window_start, window_end, session_ids):
@@ -79,30 +93,84 @@ def _session_spec(session, booked):
 
 def weekly_windows(mentor, start, end):
     """The mentor's weekly blocks as UTC intervals between `start` and `end`, blackout days left out."""
-    tz = ZoneInfo(mentor.timezone)
-    blackout = {b.date for b in mentor.blackout_dates.all()}
+    blocks = [(w.weekday, w.start_time, w.end_time) for w in mentor.availability.all()]
+    return _windows(ZoneInfo(mentor.timezone), _by_weekday(blocks), {b.date for b in mentor.blackout_dates.all()},
+                    start, end)
+
+
+def _by_weekday(blocks):
     by_weekday = defaultdict(list)
-    for window in mentor.availability.all():
-        by_weekday[window.weekday].append(window)
+    for weekday, start_time, end_time in blocks:
+        by_weekday[weekday].append((start_time, end_time))
+    return by_weekday
+
+
+def _windows(tz, by_weekday, blackout, start, end):
     day = start.astimezone(tz).date() - timedelta(days=1)
     last = end.astimezone(tz).date() + timedelta(days=1)
     windows = []
     while day <= last:
         if day not in blackout:
-            for w in by_weekday.get(day.weekday(), ()):
+            for start_time, end_time in by_weekday.get(day.weekday(), ()):
                 windows.append((
-                    datetime.combine(day, w.start_time, tz).astimezone(UTC),
-                    datetime.combine(day, w.end_time, tz).astimezone(UTC),
+                    datetime.combine(day, start_time, tz).astimezone(UTC),
+                    datetime.combine(day, end_time, tz).astimezone(UTC),
                 ))
         day += timedelta(days=1)
     return tuple(windows)
 
 
-def _mentors(alliance_id):
-    return list(
-        Mentor.objects.filter(company__alliance_id=alliance_id, status=Mentor.Status.APPROVED)
-        .filter(availability__isnull=False).distinct()
-        .prefetch_related("skills", "availability", "blackout_dates")
+@dataclass(frozen=True)
+class RosterEntry:
+    """What matching needs of one approved mentor that does not change from week to week."""
+
+    pk: int
+    skills: frozenset
+    grade_bands: frozenset
+    formats: frozenset
+    languages: frozenset
+    location: tuple | None
+    travel_km: float
+    cleared_through: date | None
+    monthly_cap: int
+    tz: ZoneInfo
+    by_weekday: dict
+    blackout: frozenset
+
+
+def mentor_roster(alliance_id):
+    """The alliance's approved mentors with weekly availability, as plain data read in four queries.
+
+    Built once per plan and reused for each of its weeks (see `run_weeks`); only what changes week
+    to week (capacity used, bookings, recent load) is read again inside each run's lock.
+    """
+    mentors = Mentor.objects.filter(company__alliance_id=alliance_id, status=Mentor.Status.APPROVED)
+    blocks = defaultdict(list)
+    for mentor_id, *block in (AvailabilityWindow.objects.filter(mentor__in=mentors)
+                              .order_by("mentor_id", "weekday", "start_time")
+                              .values_list("mentor_id", "weekday", "start_time", "end_time")):
+        blocks[mentor_id].append(block)
+    skills, blackout = defaultdict(set), defaultdict(set)
+    for mentor_id, slug in Mentor.skills.through.objects.filter(mentor__in=mentors).values_list(
+            "mentor_id", "skill__slug"):
+        skills[mentor_id].add(slug)
+    for mentor_id, day in BlackoutDate.objects.filter(mentor__in=mentors).values_list("mentor_id", "date"):
+        blackout[mentor_id].add(day)
+    rows = mentors.order_by("pk").values_list(*_ROSTER_COLUMNS)
+    return [_roster_entry(row, skills[row[0]], blocks[row[0]], blackout[row[0]]) for row in rows if row[0] in blocks]
+
+
+_ROSTER_COLUMNS = ("pk", "grade_bands", "formats", "languages", "latitude", "longitude", "travel_km",
+                   "background_check_status", "background_check_expires", "monthly_session_cap", "timezone")
+
+
+def _roster_entry(row, skills, blocks, blackout):
+    pk, grade_bands, formats, languages, lat, lng, travel_km, check, expires, cap, tz = row
+    return RosterEntry(
+        pk=pk, skills=frozenset(skills), grade_bands=frozenset(grade_bands), formats=frozenset(formats),
+        languages=frozenset(languages), location=None if lat is None else (lat, lng), travel_km=float(travel_km),
+        cleared_through=expires if check == Mentor.BackgroundCheck.CLEARED else None, monthly_cap=cap,
+        tz=ZoneInfo(tz), by_weekday=_by_weekday(blocks), blackout=frozenset(blackout),
     )
 
 
@@ -110,9 +178,11 @@ def _counts_by_mentor(queryset):
     return dict(queryset.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
 
 
-def _mentor_specs(alliance_id, start, end):
-    mentors = _mentors(alliance_id)
-    ids = [m.pk for m in mentors]
+def _mentor_specs(alliance_id, start, end, roster=None):
+    roster = mentor_roster(alliance_id) if roster is None else roster
+    # The alliance's mentors by join rather than a list of thousands of ids; rows of mentors outside
+    # the roster are never looked up.
+    ids = Mentor.objects.filter(company__alliance_id=alliance_id).values("pk")
     month_start = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     month_end = (month_start + timedelta(days=32)).replace(day=1)
     held = Match.objects.filter(mentor_id__in=ids, status__in=[*Match.BOOKED, Match.Status.COMPLETED])
@@ -124,22 +194,22 @@ def _mentor_specs(alliance_id, start, end):
                                       starts_at__lt=end + timedelta(days=1))
     for mentor_id, s, e in bookings.values_list("mentor_id", "starts_at", "ends_at"):
         busy[mentor_id].append((s, e))
-    return [_mentor_spec(m, start, end, m.monthly_session_cap - used.get(m.pk, 0), busy[m.pk], load.get(m.pk, 0))
-            for m in mentors]
+    return [_mentor_spec(m, start, end, m.monthly_cap - used.get(m.pk, 0), busy[m.pk], load.get(m.pk, 0))
+            for m in roster]
 
 
 def _mentor_spec(mentor, start, end, capacity, busy, load):
     return engine.MentorSpec(
         id=mentor_key(mentor.pk),
-        skills=frozenset(s.slug for s in mentor.skills.all()),
-        grade_bands=frozenset(mentor.grade_bands),
-        formats=frozenset(mentor.formats),
-        languages=frozenset(mentor.languages),
+        skills=mentor.skills,
+        grade_bands=mentor.grade_bands,
+        formats=mentor.formats,
+        languages=mentor.languages,
         location=mentor.location,
-        travel_km=float(mentor.travel_km),
-        background_check_expires=mentor.cleared_through(),
+        travel_km=mentor.travel_km,
+        background_check_expires=mentor.cleared_through,
         capacity=max(capacity, 0),
-        availability=weekly_windows(mentor, start, end),
+        availability=_windows(mentor.tz, mentor.by_weekday, mentor.blackout, start, end),
         busy=tuple(busy),
         load=load,
     )
@@ -163,10 +233,10 @@ def _pairs(sessions):
     return frozenset(excluded), frozenset(continuity)
 
 
-def build_problem(*, alliance_id, window_start, window_end, session_ids=None):
-    """The engine's input for one alliance: open sessions in the window (or `session_ids`), its mentors,
-    and the score weights the alliance chose."""
-    weights = engine.Weights(**Alliance.objects.get(pk=alliance_id).matching_weights())
+def build_problem(*, alliance_id, window_start, window_end, session_ids=None, roster=None):
+    """The engine's input for one alliance: open sessions in the window (or `session_ids`), its mentors
+    (from `roster` when given, see `mentor_roster`), and the score weights the alliance chose."""
+    weights = Alliance.objects.get(pk=alliance_id).matching_weights()
     sessions = _sessions_in_scope(alliance_id, window_start, window_end, session_ids)
     if not sessions:
         return engine.Problem(mentors=(), sessions=(), weights=weights)
@@ -177,7 +247,7 @@ def build_problem(*, alliance_id, window_start, window_end, session_ids=None):
     end = max(s.ends_at for s in sessions)
     excluded, continuity = _pairs(sessions)
     return engine.Problem(
-        mentors=tuple(_mentor_specs(alliance_id, start, end)), sessions=tuple(specs),
+        mentors=tuple(_mentor_specs(alliance_id, start, end, roster)), sessions=tuple(specs),
         excluded=excluded, continuity=continuity, weights=weights,
     )
 
@@ -207,18 +277,40 @@ def write_proposals(problem, result):
     return len(wanted)
 
 
-def propose_matches(*, alliance_id, window_start, window_end, session_ids=None, weights=None):
+def run_weeks(*, alliance_id, windows):
+    """Run the alliance's windows in order, reading its mentor roster once for all of them.
+
+    Each window is its own run and transaction, exactly as if run alone. Never waits on the
+    alliance's lock: raises AllianceBusy with ``.done`` = the number of windows finished.
+    """
+    roster = mentor_roster(alliance_id)
+    runs = []
+    for window_start, window_end in windows:
+        try:
+            runs.append(propose_matches(alliance_id=alliance_id, window_start=window_start, window_end=window_end,
+                                     roster=roster, wait=False))
+        except AllianceBusy as busy:
+            busy.done = len(runs)
+            raise
+    return runs
+
+
+def propose_matches(*, alliance_id, window_start, window_end, session_ids=None, weights=None, roster=None,
+                 wait=True):
     """Propose mentors for the alliance's open sessions; one run per alliance at a time, idempotent.
 
-    Scores use `weights` when given, else the alliance's own; the run records which.
+    Scores use `weights` when given, else the alliance's own; the run records which. `roster` is
+    the alliance's mentors read earlier by `mentor_roster` (else read now). With ``wait=False`` a
+    run that finds the alliance locked raises AllianceBusy and writes nothing.
     """
     with transaction.atomic():
-        lock_alliance(alliance_id)
+        lock_alliance(alliance_id, wait=wait)
         session_ids = lock_scope(
             alliance_id=alliance_id, window_start=window_start, window_end=window_end, session_ids=session_ids
         )
         problem = build_problem(
-            alliance_id=alliance_id, window_start=window_start, window_end=window_end, session_ids=session_ids
+            alliance_id=alliance_id, window_start=window_start, window_end=window_end, session_ids=session_ids,
+            roster=roster,
         )
         weights = weights or problem.weights
         result = engine.solve(problem, weights)

@@ -1,13 +1,16 @@
 """Reads the review queue needs that are more than a plain queryset."""
-from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from mentors.models import Mentor
+from schools.models import Format
 
 from . import engine, matching
+from .messages import local_time
 from .models import Match, MatchingRun, Session
 
 
@@ -35,14 +38,25 @@ def recent_load(mentor_ids, days=90):
     return {row["mentor_id"]: row["n"] for row in rows}
 
 
-def review_queue(alliance, *, school_id=None, date_from=None, date_to=None, status="proposed"):
-    """Matches of the alliance grouped by request, in session order, with the mentors' recent load."""
-    matches = (
-        Match.objects.filter(session__alliance=alliance)
-        .select_related("mentor__user", "mentor__company", "session__request__school", "session__request__teacher")
-        .prefetch_related("session__intervals")
-        .order_by("session__starts_at", "session_id", "-score")
-    )
+REVIEW_COLUMNS = (
+    "pk", "status", "score", "reasons", "mentor_id", "mentor__user__first_name", "mentor__user__last_name",
+    "mentor__user__username", "mentor__company__name", "mentor__background_check_status",
+    "mentor__background_check_expires", "session__starts_at", "session__request_id", "session__request__topic",
+    "session__request__school__name", "session__request__school__timezone", "session__request__grade_band",
+    "session__request__format", "session__request__student_count", "session__request__mentors_needed",
+)
+
+
+def review_queue(alliance, *, school_id=None, date_from=None, date_to=None, status="proposed", page=1,
+                 per_page=50):
+    """One page (at most `per_page`) of the alliance's matches in session order, grouped by request.
+
+    Returns (page, groups): each group is (request, rows), every value already formatted for the page
+    (times in the school's timezone, scores to three places, the action links), so the template only
+    places strings, whatever the size of the alliance.
+    """
+    matches = Match.objects.filter(session__alliance=alliance).order_by("session__starts_at", "session_id", "-score",
+                                                                       "pk")
     if status:
         matches = matches.filter(status=status)
     if school_id:
@@ -51,27 +65,72 @@ def review_queue(alliance, *, school_id=None, date_from=None, date_to=None, stat
         matches = matches.filter(session__starts_at__date__gte=date_from)
     if date_to:
         matches = matches.filter(session__starts_at__date__lte=date_to)
-    matches = list(matches)
-    load = recent_load({m.mentor_id for m in matches})
-    groups = defaultdict(list)
-    for match in matches:
-        match.recent_load = load.get(match.mentor_id, 0)
-        groups[match.session.request].append(match)
-    return list(groups.items())
+    shown = Paginator(matches, per_page).get_page(page)  # counted without the joins of the rows
+    rows = []
+    if shown.paginator.count:
+        rows = list(matches.values(*REVIEW_COLUMNS)[shown.start_index() - 1:shown.end_index()])
+    load = recent_load({row["mentor_id"] for row in rows})
+    links = {name: _link(f"scheduling:{name}") for name in ("approve", "reject", "candidates")}
+    groups = {}
+    for row in rows:
+        request_id = row["session__request_id"]
+        if request_id not in groups:
+            groups[request_id] = (_request_facts(row), [])
+        groups[request_id][1].append(_review_row(row, load.get(row["mentor_id"], 0), links))
+    return shown, list(groups.values())
 
 
-def unfilled_sessions(alliance):
-    """Open sessions still short of mentors, with the latest engine reason for each."""
+def _link(name):
+    """A function pk -> the URL of `name` for that pk, reversing the route once."""
+    pattern = reverse(name, args=[987654321])
+    return lambda pk: pattern.replace("987654321", str(pk))
+
+
+def _request_facts(row):
+    return {
+        "pk": str(row["session__request_id"]), "topic": row["session__request__topic"],
+        "school": row["session__request__school__name"], "grade_band": row["session__request__grade_band"],
+        "format": Format(row["session__request__format"]).label,
+        "student_count": str(row["session__request__student_count"]),
+        "mentors_needed": str(row["session__request__mentors_needed"]),
+    }
+
+
+def _review_row(row, load, links):
+    pk = row["pk"]
+    first, last = row["mentor__user__first_name"], row["mentor__user__last_name"]
+    cleared = row["mentor__background_check_status"] == Mentor.BackgroundCheck.CLEARED
+    expires = row["mentor__background_check_expires"]
+    return {
+        "pk": str(pk), "status": row["status"], "status_label": Match.Status(row["status"]).label,
+        "proposed": row["status"] == Match.Status.PROPOSED,
+        "mentor": f"{first} {last}".strip() or row["mentor__user__username"],
+        "company": row["mentor__company__name"],
+        "first_session": local_time(row["session__starts_at"], row["session__request__school__timezone"]),
+        "score": f"{row['score']:.3f}",
+        "reasons": [(part, f"{value:.3f}") for part, value in row["reasons"].items()],
+        "recent_load": str(load),
+        "cleared_through": f"{expires:%Y-%m-%d}" if cleared and expires else "not cleared",
+        "approve_url": links["approve"](pk), "reject_url": links["reject"](pk),
+        "candidates_url": links["candidates"](pk),
+    }
+
+
+def unfilled_sessions(alliance, *, limit=20):
+    """The first `limit` open sessions still short of mentors, with the latest engine reason for each,
+    and how many there are in all: (sessions, total)."""
     booked = Count("matches", filter=Q(matches__status__in=[*Match.BOOKED, Match.Status.PROPOSED]))
-    sessions = (
+    short = (
         Session.objects.filter(alliance=alliance, status=Session.Status.OPEN, starts_at__gte=timezone.now())
-        .annotate(held=booked).select_related("request__school").order_by("starts_at")
+        .annotate(held=booked).filter(held__lt=F("mentors_needed"))
     )
-    short = [s for s in sessions if s.held < s.mentors_needed]
+    shown = list(short.select_related("request__school").order_by("starts_at", "pk")[:limit])
+    total = len(shown) if len(shown) < limit else short.count()
     reasons = {}
-    for run in MatchingRun.objects.filter(alliance=alliance).order_by("-started_at")[:20]:
-        for entry in run.unfilled:
+    for unfilled in MatchingRun.objects.filter(alliance=alliance).order_by("-started_at").values_list(
+            "unfilled", flat=True)[:20]:
+        for entry in unfilled:
             reasons.setdefault(entry["session"], entry["why"])
-    for session in short:
+    for session in shown:
         session.why = reasons.get(session.pk, "not matched yet")
-    return short
+    return shown, total

@@ -3,9 +3,11 @@ from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from alliances.models import Alliance
+from mentors.models import Mentor
 
 from . import matching, reminders, services, vetting
 from .models import Match, Session
@@ -47,16 +49,54 @@ def horizon_weeks(weeks=HORIZON_WEEKS):
             for w in range(weeks)]
 
 
+# A task that finds its alliance locked (a backfill, a coordinator's re-run) goes back to the
+# queue for this long instead of holding a worker; the hourly plan catches up after the last try.
+BUSY_RETRY_SECONDS = 2
+BUSY_RETRIES = 60
+
+
+@shared_task(name="scheduling.match_alliance", bind=True, acks_late=True, max_retries=BUSY_RETRIES)
+def match_alliance(self, alliance_id, windows):
+    """Match one alliance's windows (ISO pairs) in order, its mentors read once for all of them.
+
+    Never waits on the alliance's lock: when it is held, the windows not yet run go back to the
+    queue. Acknowledged after it finishes, so a worker lost mid-run hands it to another (runs are
+    idempotent).
+    """
+    if not Alliance.objects.filter(pk=alliance_id).exists():
+        return None
+    try:
+        runs = matching.run_weeks(alliance_id=alliance_id, windows=[
+            (datetime.fromisoformat(start), datetime.fromisoformat(end)) for start, end in windows
+        ])
+    except matching.AllianceBusy as busy:
+        raise self.retry(args=(alliance_id, windows[busy.done:]), countdown=BUSY_RETRY_SECONDS) from busy
+    return len(runs)
+
+
+def plan_order():
+    """Alliance ids, the most approved mentors first: the longest tasks start first, so the last
+    worker to finish is not the one that drew the biggest alliance at the end."""
+    sizes = dict(
+        Mentor.objects.filter(status=Mentor.Status.APPROVED).values("company__alliance_id")
+        .annotate(n=Count("pk")).values_list("company__alliance_id", "n")
+    )
+    return sorted(Alliance.objects.values_list("pk", flat=True), key=lambda pk: (-sizes.get(pk, 0), pk))
+
+
 @shared_task(name="scheduling.plan_matching")
 def plan_matching(weeks=HORIZON_WEEKS):
-    """Fan out: one run_matching task per alliance and week, so more workers finish sooner."""
+    """Fan out: one match_alliance task per alliance for all its weeks, biggest first.
+
+    An alliance's runs must be serialised (mentors' monthly caps span weeks), so one task per
+    alliance is the finest split that never leaves a worker waiting on another's lock; N workers
+    finish about N times sooner while there are at least N alliances of similar size.
+    """
     windows = horizon_weeks(weeks)
-    queued = 0
-    for alliance_id in Alliance.objects.values_list("pk", flat=True):
-        for window_start, window_end in windows:
-            run_matching.delay(alliance_id, window_start, window_end)
-            queued += 1
-    return queued
+    order = plan_order()
+    for alliance_id in order:
+        match_alliance.delay(alliance_id, windows)
+    return len(order)
 
 
 @shared_task(name="scheduling.expire_stale_invitations")

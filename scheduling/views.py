@@ -18,6 +18,7 @@ from . import selectors, services, tasks
 from .models import Match
 
 coordinator_required = role_required("coordinator", hidden=True, pass_role=True)
+REVIEW_PAGE_SIZE = 50  # matches per page of the review queue
 
 
 class QueueFilter(forms.Form):
@@ -37,17 +38,22 @@ class RejectForm(forms.Form):
 
 @coordinator_required
 def review_queue(request, coordinator):
-    """Proposed matches grouped by request, with the score's parts; unfilled requests with the engine's reason."""
-    data = request.GET if request.GET else {"status": "proposed"}
+    """Proposed matches grouped by request with the score's parts, a page at a time; unfilled requests with
+    the engine's reason."""
+    data = request.GET if set(request.GET) - {"page"} else {"status": "proposed"}
     filters = QueueFilter(data, alliance=coordinator.alliance)
     criteria = filters.cleaned_data if filters.is_valid() else {"status": "proposed"}
-    groups = selectors.review_queue(
+    page, groups = selectors.review_queue(
         coordinator.alliance, school_id=getattr(criteria.get("school"), "pk", None),
         date_from=criteria.get("date_from"), date_to=criteria.get("date_to"), status=criteria.get("status"),
+        page=request.GET.get("page"), per_page=REVIEW_PAGE_SIZE,
     )
+    unfilled, unfilled_total = selectors.unfilled_sessions(coordinator.alliance)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "scheduling/review_queue.html", {
-        "filters": filters, "groups": groups, "unfilled": selectors.unfilled_sessions(coordinator.alliance),
-        "reject_form": RejectForm(),
+        "filters": filters, "groups": groups, "page": page, "query": query.urlencode(),
+        "unfilled": unfilled, "unfilled_more": unfilled_total - len(unfilled), "reject_form": RejectForm(),
     })
 
 

@@ -17,6 +17,7 @@ from .models import MentorRequest, School, Teacher
 
 MAX_INTERVALS = 12
 MAX_OPTIONS = 3
+_WHEN = serializers.DateTimeField()
 
 
 class IntervalField(serializers.ListField):
@@ -77,6 +78,23 @@ class MentorRequestSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "created_at", "alternative_times"]
         extra_kwargs = {"student_count": {"min_value": 1, "max_value": 500},
                         "mentors_needed": {"min_value": 1, "max_value": 10}}
+
+    def to_representation(self, request):
+        """Exactly what the declared fields give (the schema is generated from them), built in one pass."""
+        when = _WHEN.to_representation
+        return {
+            "id": request.pk, "school": str(request.school), "topic": request.topic,
+            "description": request.description, "skills": [skill.slug for skill in request.skills.all()],
+            "grade_band": request.grade_band, "kind": request.kind, "format": request.format,
+            "language": request.language, "student_count": request.student_count,
+            "mentors_needed": request.mentors_needed, "meeting_link": request.meeting_link, "status": request.status,
+            "created_at": when(request.created_at), "alternative_times": request.alternative_times,
+            "sessions": [{
+                "id": session.pk, "starts_at": when(session.starts_at), "ends_at": when(session.ends_at),
+                "mentors_needed": session.mentors_needed, "status": session.status, "revision": session.revision,
+                "intervals": [[i.starts_at, i.ends_at] for i in session.intervals.all()],
+            } for session in request.sessions.all()],
+        }
 
     def validate_intervals(self, intervals):
         return services.check_intervals(intervals)

@@ -1,0 +1,162 @@
+"""Matching fanned out per alliance gives exactly what alliance-week runs one after another gave."""
+import threading
+from datetime import datetime
+
+import pytest
+from django.db import connection, connections
+
+from conftest import wait_for
+from mentors.models import AvailabilityWindow, Mentor
+from scheduling import matching, seeding, tasks
+from scheduling.models import Match, MatchingRun
+
+SMALL = seeding.Shape(alliances=3, mentors=60, sessions=25, weeks=3)
+
+
+def todays_mentor_specs(alliance_id, start, end):
+    """The mentors as the engine saw them before rosters: one ORM instance per mentor (the reference)."""
+    mentors = (Mentor.objects.filter(company__alliance_id=alliance_id, status=Mentor.Status.APPROVED)
+               .filter(availability__isnull=False).distinct()
+               .prefetch_related("skills", "availability", "blackout_dates"))
+    specs = {s.id: s for s in matching._mentor_specs(alliance_id, start, end)}
+    return {m.pk: (frozenset(s.slug for s in m.skills.all()), frozenset(m.grade_bands), frozenset(m.formats),
+                   frozenset(m.languages), m.location, float(m.travel_km), m.cleared_through(),
+                   matching.weekly_windows(m, start, end)) for m in mentors}, specs
+
+
+def proposals():
+    return sorted(Match.objects.filter(status=Match.Status.PROPOSED)
+                  .values_list("mentor_id", "session_id", "score", "reasons"), key=lambda row: row[:2])
+
+
+def forget_proposals():
+    Match.objects.filter(status=Match.Status.PROPOSED).delete()
+    MatchingRun.objects.all().delete()
+
+
+def seed_small():
+    start = datetime.fromisoformat(tasks.horizon_weeks(1)[0][0])
+    return seeding.seed(SMALL, tag="fan", start=start)
+
+
+def sequential_runs(alliance_ids, windows):
+    """What plan_matching queued before: one run per alliance-week, alliance by alliance."""
+    for alliance_id in alliance_ids:
+        for window_start, window_end in windows:
+            tasks.run_matching(alliance_id, window_start, window_end)
+
+
+@pytest.mark.django_db
+def test_a_roster_gives_the_engine_the_same_mentors_as_model_instances_did():
+    alliance_ids = seed_small()
+    AvailabilityWindow.objects.filter(mentor=Mentor.objects.filter(company__alliance_id=alliance_ids[0]).first()
+                                      ).delete()  # never free: left out, as before
+    start, end = (datetime.fromisoformat(t) for t in tasks.horizon_weeks(2)[1])
+    reference, specs = todays_mentor_specs(alliance_ids[0], start, end)
+    assert len(reference) == SMALL.mentors - 1
+    assert {matching.pk_of(key) for key in specs} == set(reference)
+    for pk, (skills, bands, formats, languages, location, travel, cleared, windows) in reference.items():
+        spec = specs[matching.mentor_key(pk)]
+        assert (spec.skills, spec.grade_bands, spec.formats, spec.languages, spec.location, spec.travel_km,
+                spec.background_check_expires, spec.availability) == (
+            skills, bands, formats, languages, location, travel, cleared, windows)
+
+
+@pytest.mark.django_db
+def test_one_task_per_alliance_proposes_exactly_what_alliance_week_runs_did():
+    alliance_ids = seed_small()
+    windows = tasks.horizon_weeks(SMALL.weeks)
+    sequential_runs(alliance_ids, windows)
+    before = proposals()
+    assert len(before) > 20
+    forget_proposals()
+    for alliance_id in tasks.plan_order():
+        tasks.match_alliance.apply(args=(alliance_id, windows)).get()
+    assert proposals() == before
+    assert MatchingRun.objects.count() == len(alliance_ids) * SMALL.weeks
+
+
+@pytest.mark.django_db
+def test_the_plan_queues_one_task_per_alliance_biggest_first(monkeypatch):
+    alliance_ids = seed_small()
+    Mentor.objects.filter(company__alliance_id=alliance_ids[0], pk__in=Mentor.objects.filter(
+        company__alliance_id=alliance_ids[0]).values("pk")[:30]).update(status=Mentor.Status.SUSPENDED)
+    queued = []
+    monkeypatch.setattr(tasks.match_alliance, "delay", lambda *args: queued.append(args))
+    assert tasks.plan_matching(weeks=2) == 3
+    assert [alliance for alliance, _ in queued] == [alliance_ids[1], alliance_ids[2], alliance_ids[0]]
+    assert all(windows == tasks.horizon_weeks(2) for _, windows in queued)
+
+
+def hold_alliance_lock(alliance_id, held, release):
+    with connections["default"].cursor() as cursor:
+        cursor.execute("BEGIN")
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [matching.ADVISORY_LOCK_NAMESPACE, alliance_id])
+        held.set()
+        release.wait(30)
+        cursor.execute("ROLLBACK")
+    connections["default"].close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_busy_alliance_goes_back_to_the_queue_with_the_weeks_not_yet_run(monkeypatch):
+    alliance_id = seed_small()[0]
+    windows = tasks.horizon_weeks(2)
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=hold_alliance_lock, args=(alliance_id, held, release))
+    holder.start()
+    try:
+        held.wait(10)
+        retried = []
+
+        def retry(*, args, countdown):
+            retried.append((args, countdown))
+            return RuntimeError("re-queued")
+
+        monkeypatch.setattr(tasks.match_alliance, "retry", retry)
+        with pytest.raises(RuntimeError, match="re-queued"):
+            tasks.match_alliance.run(alliance_id, windows)
+    finally:
+        release.set()
+        holder.join()
+    assert retried == [((alliance_id, windows), tasks.BUSY_RETRY_SECONDS)]
+    assert not MatchingRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_busy_week_only_the_rest_is_re_queued(monkeypatch):
+    alliance_id = seed_small()[0]
+    windows = tasks.horizon_weeks(3)
+    real = matching.propose_matches
+    calls = []
+
+    def busy_on_the_second_week(**kwargs):
+        calls.append(kwargs["window_start"])
+        if len(calls) == 2:
+            raise matching.AllianceBusy(alliance_id)
+        return real(**kwargs)
+
+    monkeypatch.setattr(matching, "propose_matches", busy_on_the_second_week)
+    with pytest.raises(matching.AllianceBusy) as busy:
+        matching.run_weeks(alliance_id=alliance_id, windows=[
+            (datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in windows])
+    assert busy.value.done == 1
+    assert MatchingRun.objects.count() == 1
+
+
+@pytest.mark.worker
+def test_two_real_workers_draining_the_plan_propose_what_sequential_runs_did(celery_worker_process, settings):
+    if connection.vendor != "postgresql":
+        pytest.fail("needs PostgreSQL")
+    alliance_ids = seed_small()
+    windows = tasks.horizon_weeks(SMALL.weeks)
+    sequential_runs(alliance_ids, windows)
+    before = proposals()
+    forget_proposals()
+    celery_worker_process()
+    celery_worker_process()
+    tasks.plan_matching.apply(kwargs={"weeks": SMALL.weeks})
+    wait_for(lambda: MatchingRun.objects.count() == len(alliance_ids) * SMALL.weeks, timeout=120,
+             message="every alliance-week run")
+    assert proposals() == before
+

@@ -1,0 +1,133 @@
+"""Pages and API lists that stay bounded and fast: same JSON as the declared fields, queries constant as
+rows grow, the review queue a page at a time."""
+from datetime import timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIRequestFactory
+
+from scheduling import seeding
+from scheduling.management.commands import bench_pages
+from scheduling.models import Match
+from scheduling.serializers import MatchSerializer
+from scheduling.views import REVIEW_PAGE_SIZE
+from schools.models import MentorRequest
+from schools.serializers import MentorRequestSerializer
+
+
+def small_alliance(scale=1, tag="t"):
+    return seeding.seed_pages(volunteers=40 * scale, requests=12 * scale, proposals=20 * scale,
+                              mentor_sessions=10 * scale, tag=tag)
+
+
+def declared_fields_json(serializer, instance):
+    """What DRF's field-by-field ModelSerializer gives for `instance` (the reference)."""
+    return JSONRenderer().render(serializers.ModelSerializer.to_representation(serializer, instance))
+
+
+def context_for(user):
+    request = APIRequestFactory().get("/")
+    request.user = user
+    return {"request": request}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer", ["coordinator", "teacher", "mentor"])
+def test_a_match_row_is_exactly_what_the_declared_fields_give(viewer):
+    people = small_alliance()
+    Match.objects.filter(mentor__user=people.mentor, status="completed").update(hours=Decimal("1.5"))
+    serializer = MatchSerializer(context=context_for(getattr(people, viewer)))
+    matches = Match.objects.select_related("mentor__user", "mentor__company", "session__request__school")
+    assert matches.filter(respond_by__isnull=False).exists() and matches.filter(hours__isnull=False).exists()
+    for match in matches:
+        assert JSONRenderer().render(serializer.to_representation(match)) == declared_fields_json(serializer, match)
+
+
+@pytest.mark.django_db
+def test_a_request_row_is_exactly_what_the_declared_fields_give():
+    people = small_alliance()
+    MentorRequest.objects.filter(pk=MentorRequest.objects.first().pk).update(
+        alternative_times=[["2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"]], language="es")
+    serializer = MentorRequestSerializer(context=context_for(people.teacher))
+    for request in MentorRequest.objects.prefetch_related("skills", "sessions__intervals"):
+        assert request.skills.exists()
+        assert JSONRenderer().render(serializer.to_representation(request)) == declared_fields_json(serializer,
+                                                                                                      request)
+
+
+@pytest.mark.django_db
+def test_queries_per_page_stay_the_same_when_the_alliance_grows_fourfold():
+    small = bench_pages.query_counts(small_alliance(1, tag="one"))
+    large = bench_pages.query_counts(small_alliance(4, tag="four"))
+    assert set(small) == set(bench_pages.PAGES)
+    assert large == small
+
+
+@pytest.mark.django_db
+def test_the_review_queue_shows_one_page_and_links_to_the_next(client):
+    people = seeding.seed_pages(volunteers=60, requests=30, proposals=REVIEW_PAGE_SIZE + 5, mentor_sessions=2)
+    client.force_login(people.coordinator)
+    first = client.get(reverse("scheduling:review-queue")).content.decode()
+    second = client.get(reverse("scheduling:review-queue") + "?status=proposed&page=2").content.decode()
+    assert first.count('class="match"') == REVIEW_PAGE_SIZE
+    assert second.count('class="match"') == 5
+    assert "page=2" in first and "Page 1 of 2" in first
+    shown = {int(pk) for page in (first, second) for pk in _match_ids(page)}
+    assert shown == set(Match.objects.filter(status="proposed").values_list("pk", flat=True))
+
+
+def _match_ids(page):
+    return [part.split('"', 1)[0] for part in page.split('data-match="')[1:]]
+
+
+@pytest.mark.django_db
+def test_the_review_queue_shows_the_first_session_in_the_schools_timezone(client):
+    people = seeding.seed_pages(volunteers=20, requests=3, proposals=3, mentor_sessions=2)
+    match = Match.objects.filter(status="proposed").select_related("session__request__school").first()
+    school = match.session.request.school
+    school.timezone = "America/Los_Angeles"
+    school.save()
+    client.force_login(people.coordinator)
+    page = client.get(reverse("scheduling:review-queue")).content.decode()
+    local = timezone.localtime(match.session.starts_at, timezone=ZoneInfo(school.timezone))
+    assert f"{local:%a %b} {local.day}, " in page and ("PST" in page or "PDT" in page)
+
+
+@pytest.mark.django_db
+def test_my_sessions_shows_a_bounded_page_of_upcoming_sessions(client):
+    people = seeding.seed_pages(volunteers=20, requests=60, proposals=3, mentor_sessions=80)
+    client.force_login(people.mentor)
+    page = client.get(reverse("my-sessions")).content.decode()
+    upcoming = Match.objects.filter(mentor__user=people.mentor, status="confirmed",
+                                    session__ends_at__gt=timezone.now() + timedelta(seconds=1)).count()
+    assert upcoming > 20
+    assert page.count('class="card upcoming"') == 20
+    assert "upcoming=2" in page
+    rest = client.get(reverse("my-sessions") + "?upcoming=2").content.decode()
+    assert rest.count('class="card upcoming"') == min(upcoming - 20, 20)
+
+
+@pytest.mark.django_db
+def test_an_empty_review_queue_says_so(client):
+    people = seeding.seed_pages(volunteers=5, requests=2, proposals=0, mentor_sessions=0)
+    client.force_login(people.coordinator)
+    assert "Nothing waits for review" in client.get(reverse("scheduling:review-queue")).content.decode()
+
+
+@pytest.mark.django_db
+def test_my_sessions_shows_times_in_the_volunteers_own_timezone(client):
+    people = seeding.seed_pages(volunteers=20, requests=10, proposals=3, mentor_sessions=5)
+    people.mentor.mentor.timezone = "America/Los_Angeles"
+    people.mentor.mentor.save()
+    match = Match.objects.filter(mentor__user=people.mentor, status="confirmed").first()
+    client.force_login(people.mentor)
+    page = client.get(reverse("my-sessions")).content.decode()
+    local = match.session.starts_at.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M %p}–" in page
+    assert "PST" in page or "PDT" in page
+    assert "EST" not in page and "EDT" not in page
