@@ -198,7 +198,8 @@ class Window:
 
 
 SESSION_COLUMNS = (
-    "pk", "status", "respond_by", "session__starts_at", "session__request__topic", "session__request__format",
+    "pk", "status", "respond_by", "mentor_hours", "session__starts_at", "session__request__topic",
+    "session__request__format",
     "session__request__meeting_link", "session__request__grade_band", "session__request__student_count",
     "session__request__kind", "session__request__school__name", "session__request__school__address",
 )

@@ -236,7 +236,7 @@ def _pairs(sessions):
 def build_problem(*, alliance_id, window_start, window_end, session_ids=None, roster=None):
     """The engine's input for one alliance: open sessions in the window (or `session_ids`), its mentors
     (from `roster` when given, see `mentor_roster`), and the score weights the alliance chose."""
-    weights = Alliance.objects.get(pk=alliance_id).matching_weights()
+    weights = engine.Weights(**Alliance.objects.get(pk=alliance_id).matching_weights())
     sessions = _sessions_in_scope(alliance_id, window_start, window_end, session_ids)
     if not sessions:
         return engine.Problem(mentors=(), sessions=(), weights=weights)
