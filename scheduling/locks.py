@@ -13,9 +13,13 @@ rows takes them top-down, through the helpers here:
 - A conditional UPDATE (a compare-and-set) or a DELETE locks the rows it touches as `select_for_update`
   does, so it may only touch rows of a kind below the ones already locked, or rows already locked.
 - Bookings are inserted or released only while their match is locked.
+- A new booking first takes its mentor's booking lock (`lock_mentor_bookings`, an advisory lock, the last
+  lock of all): two concurrent inserts into the exclusion constraint could otherwise each wait on the other.
 - A matching run takes its alliance's advisory lock (`matching.lock_alliance`) before any of these, and an
   alliance's weights row is locked alone.
 """
+from django.db import connection
+
 from schools.models import MentorRequest
 
 from .models import Match, Session
@@ -54,3 +58,19 @@ def lock_match(match_id):
 def lock_matches(matches):
     """Several matches (a queryset), locked in id order; take their requests' and sessions' locks first."""
     return list(matches.select_for_update(of=("self",)).select_related(*MATCH_RELATED).order_by("pk"))
+
+
+BOOKING_LOCK_NAMESPACE = 0x4D43  # apart from matching's alliance locks (0x4D42)
+
+
+def lock_mentor_bookings(mentor_id):
+    """Serialise new bookings of one mentor until the transaction ends (the last lock in the order).
+
+    Two transactions inserting overlapping bookings for one mentor would each wait on the other's row in the
+    exclusion constraint, and PostgreSQL would end one with "deadlock detected"; with this lock the second
+    waits, then sees the first's booking and is refused cleanly.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [BOOKING_LOCK_NAMESPACE, mentor_id])

@@ -19,7 +19,7 @@ from schools.models import MentorRequest
 from schools.services import horizon
 
 from . import messages, selectors
-from .locks import lock_match, lock_matches, lock_request, lock_sessions
+from .locks import lock_match, lock_matches, lock_mentor_bookings, lock_request, lock_sessions
 from .models import Booking, Match, MatchTransition, Session
 from .request_status import refresh_request_status
 
@@ -84,6 +84,7 @@ def check_safety(match):
 
 def _book(match):
     """Hold the mentor's time; PostgreSQL's exclusion constraint refuses an overlapping booking."""
+    lock_mentor_bookings(match.mentor_id)
     intervals = list(match.session.intervals.all())
     clash = Booking.objects.filter(mentor_id=match.mentor_id, active=True).exclude(match=match)
     for interval in intervals:
