@@ -38,3 +38,11 @@ def test_a_worker_started_without_settings_refuses_to_run_without_the_production
     assert started.returncode != 0
     assert "DJANGO_SECRET_KEY" in started.stderr
     assert "console" not in started.stdout
+
+
+def test_manage_py_without_its_environment_says_what_to_set_in_one_line():
+    ran = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=BARE, capture_output=True,
+                         text=True, timeout=120)
+    assert ran.returncode == 2
+    assert "Traceback" not in ran.stderr
+    assert "DJANGO_SECRET_KEY" in ran.stderr and "config.settings.local" in ran.stderr
