@@ -1,14 +1,17 @@
-"""Row locks, always taken in one order: request, then session, then match, then booking.
+"""Row locks, always taken in one order: mentor, then request, then session, then match, then booking.
 
-    MentorRequest  ->  Session  ->  Match  ->  Booking   (notification rows are written last)
+    Mentor (shared)  ->  MentorRequest  ->  Session  ->  Match  ->  Booking   (notification rows are written last)
 
 Two transactions that take the same locks in opposite orders can each hold what the other waits for, and
 PostgreSQL ends one of them with "deadlock detected". So every service that locks more than one of these
 rows takes them top-down, through the helpers here:
 
-- A service that starts from a match reads the match's request and session ids without a lock, locks the
-  request, the session and the match (`lock_match`), and only then looks at the match's status: whatever
-  it read before the locks may be stale.
+- A service that starts from a match reads the match's mentor, request and session ids without a lock, takes
+  a shared lock on the mentor, locks the request, the session and the match (`lock_match`), and only then
+  looks at the match's status and the mentor's vetting: whatever it read before the locks may be stale.
+  The shared lock lets approvals of one mentor for different sessions run side by side, but waits for a
+  suspension or a check recorded as failed (`scheduling.vetting` locks the mentor for update, first of
+  all), so the safety gate never reads a vetting state that is being changed under it.
 - Several rows of one kind are locked in ascending id order (`lock_requests`, `lock_sessions`).
 - A conditional UPDATE (a compare-and-set) or a DELETE locks the rows it touches as `select_for_update`
   does, so it may only touch rows of a kind below the ones already locked, or rows already locked.
@@ -20,6 +23,7 @@ rows takes them top-down, through the helpers here:
 """
 from django.db import connection
 
+from mentors.models import Mentor
 from schools.models import MentorRequest
 
 from .models import Match, Session
@@ -43,13 +47,24 @@ def lock_sessions(session_ids):
     return list(Session.objects.select_for_update().filter(pk__in=session_ids).order_by("pk"))
 
 
-def lock_match(match_id):
-    """The match with its request and session locked before it, in that order; fresh from the database.
+def share_mentor(mentor_id):
+    """Hold the mentor's vetting still until the transaction ends (FOR SHARE: the first lock of the order)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite serialises every write transaction
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {Mentor._meta.db_table} WHERE id = %s FOR SHARE", [mentor_id])
 
-    Raises Match.DoesNotExist for an unknown id. A match never moves to another session, so the ids read
-    before the locks still name its request and session once they are held.
+
+def lock_match(match_id):
+    """The match with its mentor (shared), request and session locked before it, in that order; fresh from
+    the database.
+
+    Raises Match.DoesNotExist for an unknown id. A match never moves to another session or mentor, so the ids
+    read before the locks still name its mentor, request and session once they are held.
     """
-    request_id, session_id = Match.objects.values_list("session__request_id", "session_id").get(pk=match_id)
+    mentor_id, request_id, session_id = (
+        Match.objects.values_list("mentor_id", "session__request_id", "session_id").get(pk=match_id))
+    share_mentor(mentor_id)
     lock_request(request_id)
     lock_sessions([session_id])
     return Match.objects.select_for_update(of=("self",)).select_related(*MATCH_RELATED).get(pk=match_id)

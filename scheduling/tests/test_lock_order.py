@@ -1,4 +1,4 @@
-"""Services that lock more than one row take them in one order (request, session, match, booking).
+"""Services that lock more than one row take them in one order (mentor, request, session, match, booking).
 
 Each test races two services that touch the same request, with real threads on PostgreSQL, for many rounds.
 Taken in opposite orders, the locks deadlock and PostgreSQL kills one side ("deadlock detected", a 500);
@@ -11,7 +11,7 @@ import pytest
 
 from mentors.tests.factories import MentorFactory
 from notifications import services as outbox
-from scheduling import matching, requests, services
+from scheduling import matching, requests, services, vetting
 from scheduling.models import Booking, Match
 from scheduling.tests.factories import make_request, next_weekday
 from schools.models import MentorRequest
@@ -202,3 +202,57 @@ def test_recording_a_sent_invitation_while_the_session_moves_starts_the_clock_at
         lambda m: outbox.record_sent(m.notifications.get(channel="sms", kind="invitation"), f"SM{m.pk:032d}"),
         teacher=teacher, setup=approved, ends=("invited", [("proposed", "approved"), ("approved", "invited")]),
     )
+
+
+def _suspend(coordinator):
+    return lambda m: vetting.suspend_volunteer(mentor_id=m.mentor_id, actor=coordinator, reason="under review")
+
+
+def _race_against_suspension(answer, *, coordinator, setup, refused):
+    """Race `answer(match)` against a coordinator suspending the match's mentor. Every round, the suspension
+    succeeds and the suspended mentor ends with no booked match: either the answer landed first and the
+    suspension withdrew the match (ok, ok), or the suspension did and the answer was refused with one of the
+    codes `refused` (the safety gate, or the match already withdrawn). Read without a lock, the mentor would
+    still look approved to the answer, which would then book a suspended volunteer into a classroom."""
+
+    def check(codes, match):
+        if codes[1] != "ok" or codes[0] not in {"ok", *refused}:
+            return "the suspension must succeed and the answer succeed or be refused by the safety gate"
+        if Match.objects.filter(mentor_id=match.mentor_id, status__in=Match.BOOKED).exists():
+            return f"the suspended mentor is still booked ({match.status} after {_trail(match)})"
+        if _booked_at(match):
+            return f"{match.status} match still holds {_booked_at(match)}"
+        return ""
+
+    rounds = race(answer, _suspend(coordinator), rounds=ROUNDS, setup=setup)
+    assert_clean(rounds, check)
+
+
+def test_approving_while_the_mentor_is_suspended_never_books_a_suspended_mentor(people):
+    teacher, coordinator = people
+    _race_against_suspension(
+        lambda m: services.approve_match(match_id=m.pk, actor=coordinator),
+        coordinator=coordinator, setup=lambda n: _proposal(teacher, n), refused={"mentor_not_approved"},
+    )
+
+
+def test_confirming_while_the_mentor_is_suspended_never_confirms_a_suspended_mentor(people):
+    teacher, coordinator = people
+    _race_against_suspension(
+        lambda m: services.confirm_match(match_id=m.pk, via="sms"),
+        coordinator=coordinator, setup=lambda n: _invited(teacher, coordinator, n),
+        refused={"invitation_withdrawn", "transition_not_allowed"},
+    )
+
+
+def test_recording_a_sent_invitation_while_the_mentor_is_suspended_leaves_nothing_booked(people):
+    teacher, coordinator = people
+
+    def approved(number):
+        match = _proposal(teacher, number)
+        return services.approve_match(match_id=match.pk, actor=coordinator)
+
+    def sent(match):
+        return outbox.record_sent(match.notifications.get(channel="sms", kind="invitation"), f"SM{match.pk:032d}")
+
+    _race_against_suspension(sent, coordinator=coordinator, setup=approved, refused=set())
