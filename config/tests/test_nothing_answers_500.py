@@ -1,11 +1,13 @@
 """Inputs that used to be a 500 (issue 11, point 5): each is now a 400 naming the field, and writes nothing."""
 import io
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from mentors.models import Mentor
@@ -23,6 +25,12 @@ REQUEST = {
     "topic": "Kitchen chemistry", "grade_band": "K-2", "format": "in_person", "student_count": 22,
     "mentors_needed": 1, "skills": ["chemistry"],
 }
+def _visit(days_ahead):
+    """One hour at 10 AM (UTC-5) that many days from today, as the API takes it."""
+    day = (timezone.now() + timedelta(days=days_ahead)).date()
+    return [[f"{day}T10:00:00-05:00", f"{day}T11:00:00-05:00"]]
+
+
 SIGNUP = {"first_name": "Ada", "last_name": "Lovelace", "password": "a-long-pass-phrase-42"}
 
 
@@ -120,8 +128,7 @@ def test_a_nul_inside_a_json_list_is_400_naming_the_field(api):
 
 
 def test_a_nul_in_a_request_topic_writes_nothing(api, teacher):
-    body = {**REQUEST, "topic": "Chem\u0000istry", "intervals": [["2027-03-02T10:00:00-05:00",
-                                                                   "2027-03-02T11:00:00-05:00"]]}
+    body = {**REQUEST, "topic": "Chem\u0000istry", "intervals": _visit(7)}
     response = api(teacher.user).post("/api/requests/", body, format="json")
     assert response.status_code == 400 and "topic" in response.json()
     assert not MentorRequest.objects.exists()
@@ -188,7 +195,7 @@ def test_a_single_session_in_9999_is_refused_not_accepted(api, teacher):
 
 def test_a_session_just_past_the_horizon_is_refused(api, teacher, settings):
     settings.REQUEST_HORIZON_DAYS = 30
-    body = {**REQUEST, "intervals": [["2027-03-02T10:00:00-05:00", "2027-03-02T11:00:00-05:00"]]}
+    body = {**REQUEST, "intervals": _visit(31)}
     response = api(teacher.user).post("/api/requests/", body, format="json")
     assert response.status_code == 400 and "1 months" in str(response.json())
 
