@@ -24,7 +24,7 @@ def _curated_skills(request):
             if name in request.fixturenames:
                 request.getfixturevalue(name)
                 break
-        from mentors.models import Skill
+        from core.models import Skill
         from mentors.skills import CURATED_SKILLS
 
         if Skill.objects.count() < len(CURATED_SKILLS):

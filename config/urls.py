@@ -12,10 +12,10 @@ from mentors.forms import EmailLoginForm
 from mentors.views import SetPasswordView
 from notifications import urls as notification_urls
 from notifications import webhooks
-from scheduling import vetting_urls
+from scheduling import page_urls, vetting_urls
 from scheduling.api import MatchingRunViewSet, MatchViewSet
+from scheduling.request_api import MentorRequestViewSet
 from schools import urls as school_urls
-from schools.api import MentorRequestViewSet
 
 router = DefaultRouter()
 router.register("requests", MentorRequestViewSet, basename="request")
@@ -40,6 +40,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include(mentor_urls)),
     path("", include(school_urls)),
+    path("", include(page_urls)),
     path("api/auth/token/", lockout.ObtainToken.as_view(), name="api-token"),
     path("api/coordinator/unlock/", lockout.Unlock.as_view(), name="api-unlock"),
     path("api/auth/", include("rest_framework.urls")),

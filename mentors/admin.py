@@ -2,19 +2,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from . import services
-from .models import AvailabilityWindow, BlackoutDate, Company, Mentor, Skill
+from .models import AvailabilityWindow, BlackoutDate, Company, Mentor
 
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
     list_display = ["name", "alliance", "email_domain"]
     list_filter = ["alliance"]
-
-
-@admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
 
 
 class AvailabilityInline(admin.TabularInline):

@@ -1,26 +1,17 @@
 """Volunteer and coordinator forms. The rules themselves live in mentors/validation.py (shared with the API)."""
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+from core.forms import SignupFields, apply_errors
+from core.models import Skill
 from core.vocabulary import FORMATS, GRADE_BANDS
 
 from . import services, validation
-from .models import Company, Mentor, Skill
+from .models import Company, Mentor
 
 GRADE_CHOICES = [(b, f"Grades {b}") for b in GRADE_BANDS]
 FORMAT_CHOICES = [(f, {"in_person": "In person, at the school", "virtual": "Virtual, by video"}[f]) for f in FORMATS]
-
-
-def apply_errors(form, error):
-    """Put a ValidationError raised by a shared rule on the fields it names (or the whole form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -38,30 +29,6 @@ class EmailLoginForm(AuthenticationForm):
         typed = self.cleaned_data["username"].strip()
         user = services.find_user_by_email(typed)
         return user.username if user is not None else typed
-
-
-class SignupFields(forms.Form):
-    first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    email = forms.EmailField(label="Work email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False,
-        help_text="At least 8 characters; not only numbers, and not something common like “password1”.",
-    )
-
-    def clean_email(self):
-        return validation.normalize_email(self.cleaned_data["email"])
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("email"):
-            probe = get_user_model()(username=data["email"], email=data["email"],
-                                     first_name=data.get("first_name", ""), last_name=data.get("last_name", ""))
-            try:
-                validate_password(data["password"], probe)
-            except ValidationError as error:
-                self.add_error("password", error)
-        return data
 
 
 class VolunteerSignupForm(SignupFields):

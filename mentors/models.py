@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.models import Skill
+
 
 class Company(models.Model):
     alliance = models.ForeignKey("alliances.Alliance", on_delete=models.PROTECT, related_name="companies")
@@ -15,19 +17,6 @@ class Company(models.Model):
 
     class Meta:
         verbose_name_plural = "companies"
-
-    def __str__(self):
-        return self.name
-
-
-class Skill(models.Model):
-    """One entry of the curated STEM skill list."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=100)
-
-    class Meta:
-        ordering = ["name"]
 
     def __str__(self):
         return self.name

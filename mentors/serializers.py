@@ -2,15 +2,14 @@
 
 Validation rules come from mentors/validation.py, the same functions the web forms use.
 """
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from core.models import Skill
+from core.serializers import SignupSerializer
 from core.vocabulary import FORMATS, GRADE_BANDS
 
 from . import services, validation
-from .models import AvailabilityWindow, Mentor, Skill
+from .models import AvailabilityWindow, Mentor
 
 
 class AvailabilityWindowSerializer(serializers.ModelSerializer):
@@ -117,25 +116,6 @@ class AvailabilitySerializer(serializers.Serializer):
 
     def validate_blackout_dates(self, dates):
         return validation.parse_blackout_dates(dates)
-
-
-class SignupSerializer(serializers.Serializer):
-    first_name = serializers.CharField(max_length=150)
-    last_name = serializers.CharField(max_length=150)
-    email = serializers.EmailField()
-    password = serializers.CharField(write_only=True, trim_whitespace=False)
-
-    def validate_email(self, value):
-        return validation.normalize_email(value)
-
-    def validate(self, attrs):
-        probe = get_user_model()(username=attrs["email"], email=attrs["email"], first_name=attrs["first_name"],
-                                 last_name=attrs["last_name"])
-        try:
-            validate_password(attrs["password"], probe)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"password": error.messages}) from error
-        return attrs
 
 
 class VolunteerSignupSerializer(SignupSerializer):

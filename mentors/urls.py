@@ -8,8 +8,6 @@ urlpatterns = [
     path("accounts/verify/<str:token>/", views.verify_email, name="verify-email"),
     path("me/profile/", views.profile, name="mentor-profile"),
     path("me/profile/<slug:step>/", views.profile_step, name="mentor-profile-step"),
-    path("me/sessions/", views.my_sessions, name="my-sessions"),
-    path("me/sessions/<int:match_id>/<str:answer>/", views.answer_invitation, name="answer-invitation"),
     path("coordinator/volunteers/", views.coordinator_volunteers, name="coordinator-volunteers"),
     path("coordinator/volunteers/import/", views.import_volunteers, name="import-volunteers"),
 ]

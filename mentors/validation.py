@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
 import zipcodes
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+
+# The rules both front doors share live in core; mentors' forms, API and import read them from here too.
+from core.validation import LANGUAGE_CHOICES, normalize_email, phone_e164  # noqa: F401
 
 from .models import Company
 
@@ -31,44 +32,12 @@ TIMEZONE_CHOICES = [
     ("Pacific/Honolulu", "Hawaii time"),
 ]
 
-LANGUAGE_CHOICES = [
-    ("en", "English"), ("es", "Spanish"), ("zh", "Chinese"), ("fr", "French"), ("ht", "Haitian Creole"),
-    ("pt", "Portuguese"), ("vi", "Vietnamese"), ("ar", "Arabic"), ("ru", "Russian"), ("ko", "Korean"),
-    ("hi", "Hindi"), ("tl", "Tagalog"),
-]
-
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MAX_BLACKOUT_DATES = 100
 
 
-# An account's username is its email, and Django's username holds at most 150 characters.
-MAX_EMAIL_LENGTH = 150
-
-
-def normalize_email(value):
-    """A lower-case, trimmed address of at most 150 characters; refuses anything that is not an address."""
-    email = (value or "").strip().lower()
-    if len(email) > MAX_EMAIL_LENGTH:
-        raise ValidationError(f"Use an email address of at most {MAX_EMAIL_LENGTH} characters.", code="too_long")
-    validate_email(email)
-    return email
-
-
 def email_domain(email):
     return email.rsplit("@", 1)[-1].lower()
-
-
-def phone_e164(value):
-    """A US (or +country) phone number in E.164, e.g. '+15185550123'."""
-    raw = (value or "").strip()
-    message = "Enter a mobile number we can text, like (518) 555-0123."
-    try:
-        number = phonenumbers.parse(raw, "US")
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError(message, code="invalid_phone") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(message, code="invalid_phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from django.db import models
 from django.utils import timezone
 
 from alliances.models import Alliance, Coordinator
-from mentors.models import AvailabilityWindow, BlackoutDate, Company, Mentor, Skill
+from core.models import Skill
+from mentors.models import AvailabilityWindow, BlackoutDate, Company, Mentor
 from schools.models import MentorRequest, School, Teacher
 
 from .models import Booking, Match, Session, SessionInterval

@@ -8,10 +8,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from alliances.models import Alliance
+from core.forms import SignupFields
+from core.models import Skill
+from core.validation import LANGUAGE_CHOICES, phone_e164
 from core.vocabulary import DEFAULT_WEIGHTS, MAX_WEIGHT, GradeBand
-from mentors.forms import SignupFields
-from mentors.models import Skill
-from mentors.validation import LANGUAGE_CHOICES, phone_e164
 
 from . import services
 from .models import MentorRequest, School

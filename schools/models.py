@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from alliances.models import Alliance
+from core.models import Skill
 from core.vocabulary import Format, GradeBand
 
 
@@ -79,7 +80,7 @@ class MentorRequest(models.Model):
     teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="requests")
     topic = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    skills = models.ManyToManyField("mentors.Skill", blank=True, related_name="requests")
+    skills = models.ManyToManyField(Skill, blank=True, related_name="requests")
     grade_band = models.CharField(max_length=8, choices=GradeBand.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CLASSROOM_VISIT)
     format = models.CharField(max_length=16, choices=Format.choices)

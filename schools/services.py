@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core import accounts
 from core.errors import DomainError
+from core.validation import MAX_EMAIL_LENGTH
 
 from .models import MentorRequest, School, Teacher
 
@@ -122,10 +123,6 @@ def teacher_invite_link(*, school, email, actor):
     check_email_length(email)
     token = signing.dumps({"s": school.pk, "e": email.lower(), "by": actor.pk}, salt=INVITE_SALT)
     return accounts.site_url(f"/teacher/join/{token}/")
-
-
-# An account's username is its email; Django's username holds at most 150 characters.
-MAX_EMAIL_LENGTH = 150
 
 
 def check_email_length(email):

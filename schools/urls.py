@@ -1,17 +1,11 @@
-"""Home, teacher and coordinator-onboarding pages; `api_patterns` are mounted under /api/ by config/urls.py."""
+"""Teacher joining and coordinator-onboarding pages; `api_patterns` are mounted under /api/ by config/urls.py."""
 from django.urls import path
 
 from . import api, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("teacher/signup/", views.teacher_signup, name="teacher-signup"),
     path("teacher/join/<str:token>/", views.teacher_join, name="teacher-join"),
-    path("teach/requests/", views.request_list, name="teacher-requests"),
-    path("teach/requests/new/", views.request_new, name="teacher-request-new"),
-    path("teach/requests/<int:pk>/", views.request_detail, name="teacher-request"),
-    path("teach/requests/<int:pk>/cancel/", views.request_cancel, name="teacher-request-cancel"),
-    path("coordinator/onboarding/", views.coordinator_home, name="coordinator-home"),
     path("coordinator/teachers/", views.coordinator_teachers, name="coordinator-teachers"),
     path("coordinator/teachers/<int:teacher_id>/verify/", views.verify_teacher, name="verify-teacher"),
     path("coordinator/teachers/invite/", views.invite_teacher, name="invite-teacher"),

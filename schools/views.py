@@ -1,52 +1,17 @@
-"""The home page, teacher pages (join, sign-up, requests) and the coordinator's teacher onboarding pages."""
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
+"""Teacher pages for joining (sign-up, invitation) and the coordinator's teacher onboarding and weights pages."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alliances import services as alliance_services
 from core import accounts
-from core.roles import coordinator_of, mentor_of, role_required, teacher_of
+from core.forms import apply_errors
+from core.roles import role_required
 from core.throttles import throttle_page
-from mentors.forms import apply_errors
-from mentors.models import Mentor
-from mentors.views import mentor_home
-from scheduling import requests as request_flow
-from scheduling import services as lifecycle
-from scheduling.models import Match
 
 from . import forms, services
-from .models import MentorRequest, Teacher
-
-STATUS_HELP = {
-    "submitted": "We received it and will look for mentors shortly.",
-    "matching": "We are looking for mentors who fit.",
-    "proposed": "Mentors are proposed; your coordinator is checking them and inviting them.",
-    "confirmed": "Every mentor you asked for has confirmed.",
-    "completed": "The session took place. Thank you!",
-    "cancelled": "This request was cancelled.",
-}
-
-
-def home(request):
-    """Send each person to their own front page."""
-    user = request.user
-    if coordinator_of(user):
-        return redirect("coordinator-home")
-    if teacher_of(user):
-        return redirect("teacher-requests")
-    if mentor_of(user):
-        return mentor_home(request)
-    if user.is_authenticated and user.is_staff:
-        return redirect("admin:index")
-    return render(request, "home.html")
-
+from .models import Teacher
 
 # --- teachers joining -----------------------------------------------------------
 
@@ -86,117 +51,7 @@ def teacher_join(request, token):
                                                  "inviter": inviter})
 
 
-# --- teacher requests ------------------------------------------------------------
-
-def _teacher_requests(request):
-    confirmed = Match.objects.filter(status__in=[Match.Status.CONFIRMED, Match.Status.COMPLETED]).select_related(
-        "mentor__user", "mentor__company")
-    return MentorRequest.objects.filter(teacher=request.user.teacher).select_related("school").prefetch_related(
-        "skills", "sessions__intervals", Prefetch("sessions__matches", queryset=confirmed, to_attr="confirmed"))
-
-
-@role_required("teacher")
-def request_list(request):
-    requests = list(_teacher_requests(request).order_by("-created_at"))
-    for mentor_request in requests:
-        mentor_request.status_help = STATUS_HELP[mentor_request.status]
-    return render(request, "schools/request_list.html", {"teacher": request.user.teacher, "requests": requests,
-                                                         "now": timezone.now()})
-
-
-@role_required("teacher")
-def request_new(request):
-    teacher = request.user.teacher
-    form = forms.RequestForm(request.POST or None, school=teacher.school)
-    if teacher.is_verified and request.method == "POST" and form.is_valid():
-        try:
-            created = request_flow.create_teacher_request(teacher=teacher, **form.request_fields())
-        except ValidationError as error:
-            apply_errors(form, error)
-        except services.RequestRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, f"Request “{created.topic}” sent. We'll look for mentors now.")
-            return redirect("teacher-requests")
-    return render(request, "schools/request_form.html", {"form": form, "teacher": teacher})
-
-
-def _edit_initial(mentor_request, session):
-    if session is None:
-        return {}
-    first = session.intervals.first()
-    tz = ZoneInfo(mentor_request.school.timezone)
-    start, end = first.starts_at.astimezone(tz), first.ends_at.astimezone(tz)
-    return {"topic": mentor_request.topic, "description": mentor_request.description,
-            "student_count": mentor_request.student_count, "date": start.date(), "start": start.time(),
-            "end": end.time(), "meeting_link": mentor_request.meeting_link}
-
-
-@role_required("teacher")
-def request_detail(request, pk):
-    mentor_request = get_object_or_404(_teacher_requests(request), pk=pk)
-    session = mentor_request.sessions.exclude(status="cancelled").order_by("starts_at").first()
-    editable = mentor_request.status not in ("cancelled", "completed")
-    form = forms.RequestEditForm(request.POST or None, request=mentor_request,
-                                 initial=_edit_initial(mentor_request, session))
-    if editable and request.method == "POST" and form.is_valid():
-        try:
-            _save_edit(mentor_request, form, request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except services.RequestRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Saved. Booked mentors get an updated calendar invitation if the time or "
-                                      "link changed.")
-            return redirect("teacher-request", pk=mentor_request.pk)
-    return render(request, "schools/request_detail.html", {
-        "req": mentor_request, "session": session, "form": form, "editable": editable,
-        "cancel_form": forms.CancelRequestForm(), "status_text": STATUS_HELP[mentor_request.status],
-        "alternatives": [(datetime.fromisoformat(s), datetime.fromisoformat(e))
-                         for s, e in mentor_request.alternative_times],
-        "booked": Match.objects.filter(session__request=mentor_request, status__in=Match.BOOKED).count(),
-    })
-
-
-def _save_edit(mentor_request, form, actor):
-    data = form.cleaned_data
-    details = {k: data[k] for k in ("topic", "description", "student_count")
-               if data[k] != getattr(mentor_request, k)}
-    with transaction.atomic():
-        services.update_request_details(request_id=mentor_request.pk, **details)
-        request_flow.reschedule_request(request_id=mentor_request.pk, actor=actor, intervals=form.intervals,
-                                    meeting_link=data.get("meeting_link", ""))
-
-
-@require_POST
-@role_required("teacher")
-def request_cancel(request, pk):
-    mentor_request = get_object_or_404(_teacher_requests(request), pk=pk)
-    form = forms.CancelRequestForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Tell us briefly why you are cancelling, so mentors understand.")
-        return redirect("teacher-request", pk=pk)
-    try:
-        lifecycle.cancel_request(request_id=mentor_request.pk, actor=request.user,
-                                 reason=form.cleaned_data["reason"])
-        messages.success(request, "Request cancelled. Any booked mentors have been told.")
-    except lifecycle.MatchError as error:
-        messages.error(request, str(error))
-    return redirect("teacher-requests")
-
-
 # --- coordinator ------------------------------------------------------------------
-
-@role_required("coordinator")
-def coordinator_home(request):
-    alliance = request.user.coordinator.alliance
-    return render(request, "schools/coordinator_home.html", {
-        "alliance": alliance,
-        "unverified_teachers": Teacher.objects.filter(school__alliance=alliance, verified_at__isnull=True).count(),
-        "pending_volunteers": Mentor.objects.filter(company__alliance=alliance, status=Mentor.Status.PENDING).count(),
-    })
-
 
 def _alliance_teachers(request):
     return Teacher.objects.filter(school__alliance=request.user.coordinator.alliance).select_related("user", "school")

@@ -3,7 +3,8 @@ from datetime import date, time, timedelta
 import factory
 from django.utils.timezone import now
 
-from mentors.models import AvailabilityWindow, Company, Mentor, Skill
+from core.models import Skill
+from mentors.models import AvailabilityWindow, Company, Mentor
 from schools.tests.factories import AllianceFactory, UserFactory
 
 

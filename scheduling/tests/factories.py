@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from mentors.models import Skill
+from core.models import Skill
 from notifications.models import Notification
 from scheduling import requests as request_flow
 from scheduling import services as lifecycle

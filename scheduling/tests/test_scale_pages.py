@@ -14,10 +14,10 @@ from rest_framework.test import APIRequestFactory
 from scheduling import seeding
 from scheduling.management.commands import bench_pages
 from scheduling.models import Match
+from scheduling.request_serializers import MentorRequestSerializer
 from scheduling.serializers import MatchSerializer
 from scheduling.views import REVIEW_PAGE_SIZE
 from schools.models import MentorRequest
-from schools.serializers import MentorRequestSerializer
 
 
 def small_alliance(scale=1, tag="t"):

@@ -11,7 +11,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from alliances.models import Alliance, Coordinator
-from mentors.models import AvailabilityWindow, Company, Mentor, Skill
+from core.models import Skill
+from mentors.models import AvailabilityWindow, Company, Mentor
 from scheduling import matching
 from scheduling import requests as request_flow
 from schools.models import School, Teacher

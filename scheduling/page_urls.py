@@ -1,0 +1,18 @@
+"""Pages that show or change matches for volunteers and teachers, and the front pages; names without a namespace.
+
+(scheduling/urls.py holds the coordinator's review pages under the `scheduling:` namespace.)
+"""
+from django.urls import path
+
+from . import mentor_views, request_views
+
+urlpatterns = [
+    path("", request_views.home, name="home"),
+    path("teach/requests/", request_views.request_list, name="teacher-requests"),
+    path("teach/requests/new/", request_views.request_new, name="teacher-request-new"),
+    path("teach/requests/<int:pk>/", request_views.request_detail, name="teacher-request"),
+    path("teach/requests/<int:pk>/cancel/", request_views.request_cancel, name="teacher-request-cancel"),
+    path("coordinator/onboarding/", request_views.coordinator_home, name="coordinator-home"),
+    path("me/sessions/", mentor_views.my_sessions, name="my-sessions"),
+    path("me/sessions/<int:match_id>/<str:answer>/", mentor_views.answer_invitation, name="answer-invitation"),
+]

@@ -1,0 +1,157 @@
+"""API shapes for teachers' requests and their sessions. Time and place rules come from schools/services.py."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.models import Skill
+from core.schema import INTERVALS, OptionalURLField
+from schools import services
+from schools.models import MentorRequest
+
+from .models import Session
+
+MAX_INTERVALS = 12
+MAX_OPTIONS = 3
+_WHEN = serializers.DateTimeField()
+
+
+class IntervalField(serializers.ListField):
+    child = serializers.DateTimeField()
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if len(value) != 2:
+            raise serializers.ValidationError("An interval is [start, end].")
+        if value[1] <= value[0]:
+            raise serializers.ValidationError("An interval must end after it starts.")
+        return tuple(value)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    intervals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Session
+        fields = ["id", "starts_at", "ends_at", "mentors_needed", "status", "revision", "intervals"]
+
+    @extend_schema_field(INTERVALS)
+    def get_intervals(self, session):
+        return [[i.starts_at, i.ends_at] for i in session.intervals.all()]
+
+
+class SeriesSerializer(serializers.Serializer):
+    """A weekly series: the first session's start and end, repeated at the same local time each week."""
+
+    first_start = serializers.DateTimeField()
+    first_end = serializers.DateTimeField()
+    weeks = serializers.IntegerField(min_value=2, max_value=services.MAX_SERIES_WEEKS)
+
+
+class MentorRequestSerializer(serializers.ModelSerializer):
+    """Give exactly one of `time_options` (1-3 alternatives; the first is booked), `series`, or `intervals`
+    (explicit intervals of one session). `kind` decides the format; `format` alone is still accepted."""
+
+    skills = serializers.SlugRelatedField(slug_field="slug", queryset=Skill.objects.all(), many=True, required=False)
+    kind = serializers.ChoiceField(choices=MentorRequest.Kind.choices, required=False)
+    format = serializers.ChoiceField(choices=list(MentorRequest.FORMAT_OF_KIND.values()), required=False)
+    intervals = serializers.ListField(child=IntervalField(), write_only=True, min_length=1, max_length=MAX_INTERVALS,
+                                      required=False)
+    time_options = serializers.ListField(child=IntervalField(), write_only=True, min_length=1,
+                                         max_length=MAX_OPTIONS, required=False)
+    series = SeriesSerializer(write_only=True, required=False)
+    meeting_link = OptionalURLField(required=False, max_length=200)
+    sessions = SessionSerializer(many=True, read_only=True)
+    school = serializers.StringRelatedField()
+
+    class Meta:
+        model = MentorRequest
+        fields = [
+            "id", "school", "topic", "description", "skills", "grade_band", "kind", "format", "language",
+            "student_count", "mentors_needed", "meeting_link", "status", "created_at", "alternative_times",
+            "intervals", "time_options", "series", "sessions",
+        ]
+        read_only_fields = ["status", "created_at", "alternative_times"]
+        extra_kwargs = {"student_count": {"min_value": 1, "max_value": 500},
+                        "mentors_needed": {"min_value": 1, "max_value": 10}}
+
+    def to_representation(self, request):
+        """Exactly what the declared fields give (the schema is generated from them), built in one pass."""
+        when = _WHEN.to_representation
+        return {
+            "id": request.pk, "school": str(request.school), "topic": request.topic,
+            "description": request.description, "skills": [skill.slug for skill in request.skills.all()],
+            "grade_band": request.grade_band, "kind": request.kind, "format": request.format,
+            "language": request.language, "student_count": request.student_count,
+            "mentors_needed": request.mentors_needed, "meeting_link": request.meeting_link, "status": request.status,
+            "created_at": when(request.created_at), "alternative_times": request.alternative_times,
+            "sessions": [{
+                "id": session.pk, "starts_at": when(session.starts_at), "ends_at": when(session.ends_at),
+                "mentors_needed": session.mentors_needed, "status": session.status, "revision": session.revision,
+                "intervals": [[i.starts_at, i.ends_at] for i in session.intervals.all()],
+            } for session in request.sessions.all()],
+        }
+
+    def validate_intervals(self, intervals):
+        return services.check_intervals(intervals)
+
+    def validate_time_options(self, options):
+        for option in options:
+            services.check_intervals([option])
+        return options
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            return attrs
+        attrs["kind"] = self._kind(attrs)
+        attrs.pop("format", None)
+        given = [name for name in ("intervals", "time_options", "series") if name in attrs]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {"time_options": "Give one to three time options, a weekly series, or intervals (just one of them)."})
+        services.check_place(kind=attrs["kind"], meeting_link=attrs.get("meeting_link", ""))
+        if "series" in attrs:
+            attrs["series"] = self._series(attrs["series"])
+        elif "intervals" in attrs:
+            attrs["series"] = attrs.pop("intervals")
+        return attrs
+
+    def _kind(self, attrs):
+        kind, format = attrs.get("kind"), attrs.get("format")
+        if kind is None and format is None:
+            raise serializers.ValidationError({"kind": "Pick a format: " + ", ".join(MentorRequest.Kind.values)})
+        if kind is None:
+            return MentorRequest.Kind.VIRTUAL_SESSION if format == "virtual" else MentorRequest.Kind.CLASSROOM_VISIT
+        if format is not None and services.format_of(kind) != format:
+            raise serializers.ValidationError({"format": f"A {kind.replace('_', ' ')} is {services.format_of(kind)}."})
+        return kind
+
+    def _series(self, series):
+        teacher = self.context["request"].user.teacher
+        try:
+            intervals = services.series_intervals(first_start=series["first_start"], first_end=series["first_end"],
+                                                  weeks=series["weeks"], tz=teacher.school.timezone)
+            return services.check_intervals(intervals)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"series": error.messages}) from error
+
+
+class RequestDetailsSerializer(serializers.ModelSerializer):
+    """What a teacher may change without moving the session."""
+
+    class Meta:
+        model = MentorRequest
+        fields = ["topic", "description", "student_count"]
+        extra_kwargs = {"student_count": {"min_value": 1, "max_value": 500}}
+
+
+class RescheduleSerializer(serializers.Serializer):
+    intervals = serializers.ListField(child=IntervalField(), min_length=1, max_length=MAX_INTERVALS, required=False)
+    meeting_link = OptionalURLField(required=False)
+
+    def validate_intervals(self, intervals):
+        return services.check_intervals(intervals)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError({"intervals": "Give new intervals, a new meeting link, or both."})
+        return attrs
