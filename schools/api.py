@@ -21,6 +21,7 @@ from scheduling.services import cancel_request
 from . import services
 from .models import MentorRequest, Teacher
 from .serializers import (
+    REQUEST_COLUMNS,
     AcceptInviteSerializer,
     CoordinatorTeacherSerializer,
     MatchingWeightsSerializer,
@@ -29,6 +30,7 @@ from .serializers import (
     RescheduleSerializer,
     TeacherInviteSerializer,
     TeacherSignupSerializer,
+    request_rows,
 )
 
 
@@ -44,11 +46,11 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        requests = MentorRequest.objects.select_related("school").prefetch_related("skills", "sessions__intervals")
+        requests = MentorRequest.objects.all()
         if teacher := teacher_of(self.request.user):
             return requests.filter(teacher=teacher).order_by("-created_at")
         if coordinator := coordinator_of(self.request.user):
-            return requests.filter(school__alliance=coordinator.alliance).order_by("-created_at")
+            return requests.filter(school__alliance_id=coordinator.alliance_id).order_by("-created_at")
         return requests.none()
 
     def get_permissions(self):
@@ -61,9 +63,19 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
             return RequestDetailsSerializer
         return super().get_serializer_class()
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = request_flow.create_teacher_request(teacher=self.request.user.teacher, **data)
+    def list(self, request, *args, **kwargs):
+        """A page of requests read as rows (values, not model instances): a list's cost is its rows."""
+        rows = self.paginate_queryset(self.get_queryset().values(*REQUEST_COLUMNS))
+        return self.get_paginated_response(self.get_serializer(request_rows(rows), many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        created = request_flow.create_teacher_request(teacher=request.user.teacher, **dict(body.validated_data))
+        return self._respond(created, status.HTTP_201_CREATED)
 
     def _own(self):
         mentor_request = self.get_object()
@@ -99,10 +111,9 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         cancel_request(request_id=mentor_request.pk, actor=request.user, reason=body.validated_data["reason"])
         return self._respond(mentor_request)
 
-    def _respond(self, mentor_request):
-        fresh = self.get_queryset().get(pk=mentor_request.pk)
-        return Response(MentorRequestSerializer(fresh, context=self.get_serializer_context()).data,
-                        status=status.HTTP_200_OK)
+    def _respond(self, mentor_request, code=status.HTTP_200_OK):
+        [row] = request_rows(list(self.get_queryset().filter(pk=mentor_request.pk).values(*REQUEST_COLUMNS)))
+        return Response(MentorRequestSerializer(row, context=self.get_serializer_context()).data, status=code)
 
 
 class TeacherSignup(APIView):

@@ -1,5 +1,6 @@
 """Pages and API lists that stay bounded and fast: same JSON as the declared fields, queries constant as
 rows grow, the review queue a page at a time."""
+import json
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -11,13 +12,14 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIRequestFactory
 
+from mentors.models import Skill
 from scheduling import seeding
 from scheduling.management.commands import bench_pages
 from scheduling.models import Match
-from scheduling.serializers import MatchSerializer
+from scheduling.serializers import MATCH_COLUMNS, MatchSerializer, match_rows
 from scheduling.views import REVIEW_PAGE_SIZE
 from schools.models import MentorRequest
-from schools.serializers import MentorRequestSerializer
+from schools.serializers import REQUEST_COLUMNS, MentorRequestSerializer, request_rows
 
 
 def small_alliance(scale=1, tag="t"):
@@ -44,8 +46,11 @@ def test_a_match_row_is_exactly_what_the_declared_fields_give(viewer):
     serializer = MatchSerializer(context=context_for(getattr(people, viewer)))
     matches = Match.objects.select_related("mentor__user", "mentor__company", "session__request__school")
     assert matches.filter(respond_by__isnull=False).exists() and matches.filter(hours__isnull=False).exists()
+    rows = {row["pk"]: row for row in match_rows(list(Match.objects.values(*MATCH_COLUMNS)))}
+    assert len(rows) == matches.count()
     for match in matches:
-        assert JSONRenderer().render(serializer.to_representation(match)) == declared_fields_json(serializer, match)
+        assert JSONRenderer().render(serializer.to_representation(rows[match.pk])) == declared_fields_json(
+            serializer, match)
 
 
 @pytest.mark.django_db
@@ -53,11 +58,37 @@ def test_a_request_row_is_exactly_what_the_declared_fields_give():
     people = small_alliance()
     MentorRequest.objects.filter(pk=MentorRequest.objects.first().pk).update(
         alternative_times=[["2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"]], language="es")
+    several = MentorRequest.objects.filter(skills__isnull=False).first()
+    several.skills.add(*Skill.objects.exclude(requests=several)[:2])
     serializer = MentorRequestSerializer(context=context_for(people.teacher))
+    rows = {row["pk"]: row for row in request_rows(list(MentorRequest.objects.values(*REQUEST_COLUMNS)))}
+    assert max(len(row["skills"]) for row in rows.values()) >= 3
     for request in MentorRequest.objects.prefetch_related("skills", "sessions__intervals"):
         assert request.skills.exists()
-        assert JSONRenderer().render(serializer.to_representation(request)) == declared_fields_json(serializer,
-                                                                                                      request)
+        assert JSONRenderer().render(serializer.to_representation(rows[request.pk])) == declared_fields_json(
+            serializer, request)
+
+
+LISTS = {"/api/matches/": (MatchSerializer, Match.objects.all()),
+         "/api/requests/": (MentorRequestSerializer, MentorRequest.objects.prefetch_related("skills",
+                                                                                          "sessions__intervals"))}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("viewer", "url"), [("coordinator", "/api/matches/"), ("teacher", "/api/matches/"),
+                                             ("mentor", "/api/matches/"), ("coordinator", "/api/requests/"),
+                                             ("teacher", "/api/requests/")])
+def test_the_list_and_detail_pages_answer_what_the_declared_fields_give(client, viewer, url):
+    people = small_alliance()
+    client.force_login(getattr(people, viewer))
+    listed = client.get(url).json()["results"]
+    serializer_class, instances = LISTS[url]
+    serializer = serializer_class(context=context_for(getattr(people, viewer)))
+    assert listed
+    for row in listed:
+        declared = json.loads(declared_fields_json(serializer, instances.get(pk=row["id"])))
+        assert row == declared
+        assert client.get(f"{url}{row['id']}/").json() == declared
 
 
 @pytest.mark.django_db
