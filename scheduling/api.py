@@ -47,8 +47,8 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return visible_matches(self.request.user).order_by("session__starts_at", "-score", "pk")
 
+    # A page read as rows (values, not model instances of five tables): a list's cost is its rows.
     def list(self, request, *args, **kwargs):
-        """A page of matches read as rows (values, not model instances of five tables): a list's cost is its rows."""
         rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values(*MATCH_COLUMNS))
         return self.get_paginated_response(self.get_serializer(match_rows(rows), many=True).data)
 

@@ -59,12 +59,12 @@ def _full_name(row):
     return name or row["mentor__user__username"]
 
 
+# Shows rows of `match_rows`; a test holds them to the declared fields' reading of the instance.
 class MatchSerializer(serializers.ModelSerializer):
     """A match as its viewer may see it: contact details only once confirmed, for a teacher.
 
-    It shows rows of `match_rows`, each built in one pass (`to_representation`), giving exactly what
-    the declared fields (which the OpenAPI schema is generated from) give for the match instance; a
-    test compares the two.
+    Rows are built in one pass each (`to_representation`), giving exactly what the declared fields
+    would, which the OpenAPI schema is generated from.
     """
 
     mentor = serializers.SerializerMethodField()

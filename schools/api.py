@@ -63,8 +63,8 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
             return RequestDetailsSerializer
         return super().get_serializer_class()
 
+    # A page read as rows (values, not model instances): a list's cost is its rows.
     def list(self, request, *args, **kwargs):
-        """A page of requests read as rows (values, not model instances): a list's cost is its rows."""
         rows = self.paginate_queryset(self.get_queryset().values(*REQUEST_COLUMNS))
         return self.get_paginated_response(self.get_serializer(request_rows(rows), many=True).data)
 
