@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from core.pagination import RowPagination
 from core.roles import IsCoordinator, coordinator_of, mentor_of, teacher_of
 
 from . import services
@@ -40,6 +41,7 @@ def visible_matches(user):
 class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     """Matches and their lifecycle; every action calls the one service for that transition."""
 
+    pagination_class = RowPagination
     serializer_class = MatchSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = MatchFilter

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from alliances import services as alliance_services
 from core import accounts
+from core.pagination import RowPagination
 from core.roles import IsCoordinator, IsTeacher, coordinator_of, teacher_of
 from core.schema import MESSAGE
 from core.vocabulary import DEFAULT_WEIGHTS
@@ -42,6 +43,7 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
     """Teachers ask for mentors and see, change or cancel their own requests (never a colleague's);
     coordinators see and may cancel their alliance's."""
 
+    pagination_class = RowPagination
     serializer_class = MentorRequestSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -6,18 +6,24 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIRequestFactory
 
+from core.pagination import RowPagination
 from mentors.models import Skill
 from scheduling import seeding
+from scheduling.api import MatchViewSet
 from scheduling.management.commands import bench_pages
 from scheduling.models import Match
 from scheduling.serializers import MATCH_COLUMNS, MatchSerializer, match_rows
 from scheduling.views import REVIEW_PAGE_SIZE
+from schools.api import MentorRequestViewSet
 from schools.models import MentorRequest
 from schools.serializers import REQUEST_COLUMNS, MentorRequestSerializer, request_rows
 
@@ -162,3 +168,30 @@ def test_my_sessions_shows_times_in_the_volunteers_own_timezone(client):
     assert f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M %p}–" in page
     assert "PST" in page or "PDT" in page
     assert "EST" not in page and "EDT" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/matches/", "/api/requests/"])
+def test_lists_answer_every_page_as_page_number_pagination_did_with_one_query_less(client, url, monkeypatch):
+    monkeypatch.setattr(PageNumberPagination, "page_size", 7)
+    people = small_alliance()
+    client.force_login(people.coordinator)
+    queries = ["", "?page=2", "?page=3", "?page=last", "?page=99", "?page=0", "?page=x", "?status=proposed&page=2"]
+    if url == "/api/requests/":
+        queries.pop()
+    pages = {}
+    for view in (MatchViewSet, MentorRequestViewSet):
+        monkeypatch.setattr(view, "pagination_class", PageNumberPagination)
+    for query in queries:
+        with CaptureQueriesContext(connection) as counted:
+            response = client.get(url + query)
+        pages[query] = (response.status_code, response.json(), len(counted))
+    for view in (MatchViewSet, MentorRequestViewSet):
+        view.pagination_class = RowPagination
+    assert pages["?page=2"][1]["count"] > 7 and pages["?page=99"][0] == 404
+    for query in queries:
+        with CaptureQueriesContext(connection) as counted:
+            response = client.get(url + query)
+        assert (response.status_code, response.json()) == pages[query][:2], query
+        if response.status_code == 200 and "last" not in query:
+            assert len(counted) == pages[query][2] - 1, query
