@@ -5,12 +5,14 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from core.pagination import RowPagination
 from core.roles import IsCoordinator, coordinator_of, mentor_of, teacher_of
 
 from . import services
 from .filters import MatchFilter
 from .models import Match, MatchingRun
 from .serializers import (
+    MATCH_COLUMNS,
     CompletionSerializer,
     HoursReportSerializer,
     MatchingRunRequestSerializer,
@@ -18,25 +20,15 @@ from .serializers import (
     MatchSerializer,
     NoShowSerializer,
     ReasonSerializer,
-)
-
-# What MatchSerializer shows, and no more: building full rows of seven models was most of a list's time.
-SHOWN = (
-    "status", "score", "reasons", "respond_by", "status_changed_at", "hours", "students_reached",
-    "mentor__phone", "mentor__background_check_status", "mentor__background_check_expires",
-    "mentor__user__first_name", "mentor__user__last_name", "mentor__user__username", "mentor__user__email",
-    "mentor__company__name", "session__request__topic", "session__request__grade_band", "session__request__format",
-    "session__request__school__name",
+    match_rows,
 )
 
 
 def visible_matches(user):
     """Coordinators see their alliance, teachers the matches of their own requests, mentors their own matches."""
-    matches = Match.objects.select_related(
-        "mentor__user", "mentor__company", "session__request__school"
-    ).only(*SHOWN).prefetch_related("session__intervals")
+    matches = Match.objects.all()
     if coordinator := coordinator_of(user):
-        return matches.filter(session__alliance=coordinator.alliance)
+        return matches.filter(session__alliance_id=coordinator.alliance_id)
     if teacher := teacher_of(user):
         return matches.filter(session__request__teacher=teacher).exclude(
             status__in=[Match.Status.PROPOSED, Match.Status.REJECTED]
@@ -49,6 +41,7 @@ def visible_matches(user):
 class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     """Matches and their lifecycle; every action calls the one service for that transition."""
 
+    pagination_class = RowPagination
     serializer_class = MatchSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = MatchFilter
@@ -56,9 +49,17 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return visible_matches(self.request.user).order_by("session__starts_at", "-score", "pk")
 
+    # A page read as rows (values, not model instances of five tables): a list's cost is its rows.
+    def list(self, request, *args, **kwargs):
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values(*MATCH_COLUMNS))
+        return self.get_paginated_response(self.get_serializer(match_rows(rows), many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
     def _respond(self, match):
-        match = self.get_queryset().get(pk=match.pk)
-        return Response(self.get_serializer(match).data, status=status.HTTP_200_OK)
+        [row] = match_rows(list(self.get_queryset().filter(pk=match.pk).values(*MATCH_COLUMNS)))
+        return Response(self.get_serializer(row).data, status=status.HTTP_200_OK)
 
     def _require(self, check, message):
         if not check:

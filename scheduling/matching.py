@@ -17,6 +17,7 @@ from .models import Booking, Match, MatchingRun, Session
 from .request_status import refresh_request_status
 
 ADVISORY_LOCK_NAMESPACE = 0x4D42  # "MB": keeps our advisory locks apart from anyone else's
+HORIZON_WEEKS = 8
 
 
 def mentor_key(pk):
@@ -277,18 +278,26 @@ def write_proposals(problem, result):
     return len(wanted)
 
 
-def run_weeks(*, alliance_id, windows):
+def planning_weeks(weeks=HORIZON_WEEKS):
+    """(start, end) of this week, from Monday 00:00 UTC, and of each of the `weeks - 1` after it."""
+    start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    start -= timedelta(days=start.weekday())
+    return [(start + timedelta(weeks=w), start + timedelta(weeks=w + 1)) for w in range(weeks)]
+
+
+def run_weeks(*, alliance_id, windows, session_ids=None):
     """Run the alliance's windows in order, reading its mentor roster once for all of them.
 
-    Each window is its own run and transaction, exactly as if run alone. Never waits on the
-    alliance's lock: raises AllianceBusy with ``.done`` = the number of windows finished.
+    Each window is its own run and transaction, exactly as if run alone (of only `session_ids`,
+    when given). Never waits on the alliance's lock: raises AllianceBusy with ``.done`` = the
+    number of windows finished.
     """
     roster = mentor_roster(alliance_id)
     runs = []
     for window_start, window_end in windows:
         try:
             runs.append(propose_matches(alliance_id=alliance_id, window_start=window_start, window_end=window_end,
-                                     roster=roster, wait=False))
+                                        session_ids=session_ids, roster=roster, wait=False))
         except AllianceBusy as busy:
             busy.done = len(runs)
             raise

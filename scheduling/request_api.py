@@ -5,12 +5,19 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from core.pagination import RowPagination
 from core.roles import IsTeacher, coordinator_of, teacher_of
 from schools import services
 from schools.models import MentorRequest
 
 from . import requests as request_flow
-from .request_serializers import MentorRequestSerializer, RequestDetailsSerializer, RescheduleSerializer
+from .request_serializers import (
+    REQUEST_COLUMNS,
+    MentorRequestSerializer,
+    RequestDetailsSerializer,
+    RescheduleSerializer,
+    request_rows,
+)
 from .services import cancel_request
 
 
@@ -22,15 +29,16 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
     """Teachers ask for mentors and see, change or cancel their own requests (never a colleague's);
     coordinators see and may cancel their alliance's."""
 
+    pagination_class = RowPagination
     serializer_class = MentorRequestSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        requests = MentorRequest.objects.select_related("school").prefetch_related("skills", "sessions__intervals")
+        requests = MentorRequest.objects.all()
         if teacher := teacher_of(self.request.user):
             return requests.filter(teacher=teacher).order_by("-created_at")
         if coordinator := coordinator_of(self.request.user):
-            return requests.filter(school__alliance=coordinator.alliance).order_by("-created_at")
+            return requests.filter(school__alliance_id=coordinator.alliance_id).order_by("-created_at")
         return requests.none()
 
     def get_permissions(self):
@@ -43,9 +51,19 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
             return RequestDetailsSerializer
         return super().get_serializer_class()
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = request_flow.create_teacher_request(teacher=self.request.user.teacher, **data)
+    # A page read as rows (values, not model instances): a list's cost is its rows.
+    def list(self, request, *args, **kwargs):
+        rows = self.paginate_queryset(self.get_queryset().values(*REQUEST_COLUMNS))
+        return self.get_paginated_response(self.get_serializer(request_rows(rows), many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        created = request_flow.create_teacher_request(teacher=request.user.teacher, **dict(body.validated_data))
+        return self._respond(created, status.HTTP_201_CREATED)
 
     def _own(self):
         mentor_request = self.get_object()
@@ -81,7 +99,6 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         cancel_request(request_id=mentor_request.pk, actor=request.user, reason=body.validated_data["reason"])
         return self._respond(mentor_request)
 
-    def _respond(self, mentor_request):
-        fresh = self.get_queryset().get(pk=mentor_request.pk)
-        return Response(MentorRequestSerializer(fresh, context=self.get_serializer_context()).data,
-                        status=status.HTTP_200_OK)
+    def _respond(self, mentor_request, code=status.HTTP_200_OK):
+        [row] = request_rows(list(self.get_queryset().filter(pk=mentor_request.pk).values(*REQUEST_COLUMNS)))
+        return Response(MentorRequestSerializer(row, context=self.get_serializer_context()).data, status=code)

@@ -1,4 +1,6 @@
 """API shapes for teachers' requests and their sessions. Time and place rules come from schools/services.py."""
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -8,7 +10,7 @@ from core.schema import INTERVALS, OptionalURLField
 from schools import services
 from schools.models import MentorRequest
 
-from .models import Session
+from .models import Session, SessionInterval
 
 MAX_INTERVALS = 12
 MAX_OPTIONS = 3
@@ -25,6 +27,40 @@ class IntervalField(serializers.ListField):
         if value[1] <= value[0]:
             raise serializers.ValidationError("An interval must end after it starts.")
         return tuple(value)
+
+
+def session_intervals(session_ids):
+    """Each session's intervals as [start, end] pairs in time order, read in one query (what INTERVALS shows)."""
+    intervals = defaultdict(list)
+    for session_id, start, end in (SessionInterval.objects.filter(session_id__in=session_ids)
+                                   .order_by("session_id", "starts_at", "pk")
+                                   .values_list("session_id", "starts_at", "ends_at")):
+        intervals[session_id].append([start, end])
+    return intervals
+
+
+# The columns of a request that MentorRequestSerializer shows, as `.values()` rows (see `request_rows`).
+REQUEST_COLUMNS = ("pk", "school__name", "topic", "description", "grade_band", "kind", "format", "language",
+                   "student_count", "mentors_needed", "meeting_link", "status", "created_at", "alternative_times")
+_SESSION_COLUMNS = ("pk", "request_id", "starts_at", "ends_at", "mentors_needed", "status", "revision")
+
+
+def request_rows(rows):
+    """Complete `.values(*REQUEST_COLUMNS)` rows with their skills and sessions (and those sessions'
+    intervals) in three queries however many rows there are: what MentorRequestSerializer shows."""
+    ids = [row["pk"] for row in rows]
+    skills, sessions = defaultdict(list), defaultdict(list)
+    for request_id, slug in (MentorRequest.skills.through.objects.filter(mentorrequest_id__in=ids)
+                             .order_by("skill__name", "skill_id").values_list("mentorrequest_id", "skill__slug")):
+        skills[request_id].append(slug)
+    session_list = list(Session.objects.filter(request_id__in=ids).order_by("pk").values(*_SESSION_COLUMNS))
+    intervals = session_intervals([session["pk"] for session in session_list])
+    for session in session_list:
+        session["intervals"] = intervals[session["pk"]]
+        sessions[session["request_id"]].append(session)
+    for row in rows:
+        row["skills"], row["sessions"] = skills[row["pk"]], sessions[row["pk"]]
+    return rows
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -74,21 +110,21 @@ class MentorRequestSerializer(serializers.ModelSerializer):
         extra_kwargs = {"student_count": {"min_value": 1, "max_value": 500},
                         "mentors_needed": {"min_value": 1, "max_value": 10}}
 
-    def to_representation(self, request):
-        """Exactly what the declared fields give (the schema is generated from them), built in one pass."""
+    def to_representation(self, row):
+        """A row of `request_rows` as exactly what the declared fields give for the request (the schema is
+        generated from them, and a test compares), built in one pass."""
         when = _WHEN.to_representation
         return {
-            "id": request.pk, "school": str(request.school), "topic": request.topic,
-            "description": request.description, "skills": [skill.slug for skill in request.skills.all()],
-            "grade_band": request.grade_band, "kind": request.kind, "format": request.format,
-            "language": request.language, "student_count": request.student_count,
-            "mentors_needed": request.mentors_needed, "meeting_link": request.meeting_link, "status": request.status,
-            "created_at": when(request.created_at), "alternative_times": request.alternative_times,
+            "id": row["pk"], "school": row["school__name"], "topic": row["topic"], "description": row["description"],
+            "skills": row["skills"], "grade_band": row["grade_band"], "kind": row["kind"], "format": row["format"],
+            "language": row["language"], "student_count": row["student_count"],
+            "mentors_needed": row["mentors_needed"], "meeting_link": row["meeting_link"], "status": row["status"],
+            "created_at": when(row["created_at"]), "alternative_times": row["alternative_times"],
             "sessions": [{
-                "id": session.pk, "starts_at": when(session.starts_at), "ends_at": when(session.ends_at),
-                "mentors_needed": session.mentors_needed, "status": session.status, "revision": session.revision,
-                "intervals": [[i.starts_at, i.ends_at] for i in session.intervals.all()],
-            } for session in request.sessions.all()],
+                "id": session["pk"], "starts_at": when(session["starts_at"]), "ends_at": when(session["ends_at"]),
+                "mentors_needed": session["mentors_needed"], "status": session["status"],
+                "revision": session["revision"], "intervals": session["intervals"],
+            } for session in row["sessions"]],
         }
 
     def validate_intervals(self, intervals):

@@ -16,12 +16,11 @@ from schools.services import RequestRefused, check_horizon, check_place, format_
 from . import messages
 from .locks import lock_matches, lock_request, lock_sessions
 from .models import Match, Session, SessionInterval
-from .services import MatchError, _book, _release, cancel_match, queue_task
-from .tasks import run_matching
+from .services import MatchError, _book, _release, cancel_match, queue_alliance_runs
 
 
 def _queue_matching(alliance_id, window_start, window_end):
-    queue_task(run_matching, alliance_id, window_start.isoformat(), window_end.isoformat())
+    queue_alliance_runs(alliance_id=alliance_id, windows=[(window_start, window_end)])
 
 
 def _default_kind(format):

@@ -20,6 +20,7 @@ from schools.services import horizon
 
 from . import messages, selectors
 from .locks import lock_match, lock_matches, lock_mentor_bookings, lock_request, lock_sessions
+from .matching import planning_weeks
 from .models import Booking, Match, MatchTransition, Session
 from .request_status import refresh_request_status
 
@@ -372,9 +373,31 @@ def report_mentor_hours(*, match_id, actor, hours):
 
 def _after_seat_freed(match):
     refresh_request_status(match.session.request_id)
-    from .tasks import backfill_session  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
+    session = match.session
+    transaction.on_commit(partial(queue_session_backfill, alliance_id=session.alliance_id, session_id=session.pk,
+                                  starts_at=session.starts_at, ends_at=session.ends_at))
 
-    transaction.on_commit(partial(queue_task, backfill_session, match.session_id))
+
+def queue_alliance_runs(*, alliance_id, windows, session_ids=None):
+    """Queue matching of the alliance over `windows` ((start, end) aware datetimes, in order) as one
+    `scheduling.match_alliance` task, the way every run is queued, so an alliance's runs stay
+    serialised without a worker waiting on its lock; only `session_ids` when given. True if the
+    broker took it. A broker outage is logged, not raised: the hourly plan catches up."""
+    from .tasks import match_alliance  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
+
+    windows = [[start.isoformat(), end.isoformat()] for start, end in windows]
+    extra = {} if session_ids is None else {"session_ids": list(session_ids)}
+    try:
+        match_alliance.delay(alliance_id, windows, **extra)
+        return True
+    except Exception:  # noqa: BLE001 - any broker failure
+        log.warning("could not queue matching of alliance %s over %s", alliance_id, windows)
+        return False
+
+
+def queue_session_backfill(*, alliance_id, session_id, starts_at, ends_at):
+    """A seat came free: queue a run proposing the next best mentor for that session alone."""
+    return queue_alliance_runs(alliance_id=alliance_id, windows=[(starts_at, ends_at)], session_ids=[session_id])
 
 
 def queue_matching_run(*, alliance_id, window_start, window_end, now=None):
@@ -390,28 +413,13 @@ def queue_matching_run(*, alliance_id, window_start, window_end, now=None):
     if window_start < now - timedelta(days=settings.REQUEST_HORIZON_DAYS):
         raise ValidationError({"window_start": "The window may start at most "
                                                f"{settings.REQUEST_HORIZON_DAYS} days ago."})
-    from .tasks import run_matching  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
-
-    return queue_task(run_matching, alliance_id, window_start.isoformat(), window_end.isoformat())
-
-
-def queue_task(task, *args):
-    """Queue a matching task; True if the broker took it. A broker outage is logged, not raised:
-    the hourly `scheduling.plan_matching` run catches up with whatever was missed."""
-    try:
-        task.delay(*args)
-        return True
-    except Exception:  # noqa: BLE001 - any broker failure
-        log.warning("could not queue %s%s", task.name, args)
-        return False
+    return queue_alliance_runs(alliance_id=alliance_id, windows=[(window_start, window_end)])
 
 
 def queue_alliance_matching(*, alliance_id):
     """Queue the alliance's weekly runs over the planning horizon now, as the hourly plan would;
     False if the broker would not take them (the hourly plan still catches up)."""
-    from .tasks import horizon_weeks, run_matching  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
-
-    return all(queue_task(run_matching, alliance_id, start, end) for start, end in horizon_weeks())
+    return queue_alliance_runs(alliance_id=alliance_id, windows=planning_weeks())
 
 
 @transaction.atomic

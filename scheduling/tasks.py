@@ -1,5 +1,5 @@
 """Thin Celery adapters: take ids, re-fetch, call one service."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from celery import shared_task
 from django.db import transaction
@@ -12,12 +12,46 @@ from mentors.models import Mentor
 from . import matching, reminders, services, vetting
 from .models import Match, Session
 
-HORIZON_WEEKS = 8
+HORIZON_WEEKS = matching.HORIZON_WEEKS
 
 
+def horizon_weeks(weeks=HORIZON_WEEKS):
+    """`matching.planning_weeks` as ISO pairs, the form a task's arguments take."""
+    return [(start.isoformat(), end.isoformat()) for start, end in matching.planning_weeks(weeks)]
+
+
+# A task that finds its alliance locked (a backfill, a coordinator's re-run) goes back to the
+# queue for this long instead of holding a worker; the hourly plan catches up after the last try.
+BUSY_RETRY_SECONDS = 2
+BUSY_RETRIES = 60
+
+
+@shared_task(name="scheduling.match_alliance", bind=True, acks_late=True, max_retries=BUSY_RETRIES)
+def match_alliance(self, alliance_id, windows, session_ids=None):
+    """Match one alliance's windows (ISO pairs) in order, its mentors read once for all of them.
+
+    Every matching run goes through here: the hourly plan, a coordinator's re-run or window, a new
+    request, and a freed seat (`session_ids`: only those sessions, as a backfill). Never waits on
+    the alliance's lock: when it is held, the windows not yet run go back to the queue. Acknowledged
+    after it finishes, so a worker lost mid-run hands it to another (runs are idempotent).
+    """
+    if not Alliance.objects.filter(pk=alliance_id).exists():
+        return None
+    try:
+        runs = matching.run_weeks(alliance_id=alliance_id, session_ids=session_ids, windows=[
+            (datetime.fromisoformat(start), datetime.fromisoformat(end)) for start, end in windows
+        ])
+    except matching.AllianceBusy as busy:
+        raise self.retry(args=(alliance_id, windows[busy.done:]), kwargs={"session_ids": session_ids},
+                         countdown=BUSY_RETRY_SECONDS) from busy
+    return len(runs)
+
+
+# Nothing queues these two any more (every run goes through match_alliance); they stay registered
+# so messages queued before an upgrade still run, and run_matching is bench_scale's "before" plan.
 @shared_task(name="scheduling.run_matching")
 def run_matching(alliance_id, window_start, window_end):
-    """Match one alliance over one window (ISO datetimes); one task per alliance-week scales out."""
+    """Match one alliance over one window (ISO datetimes), waiting for the alliance's lock."""
     if not Alliance.objects.filter(pk=alliance_id).exists():
         return None
     run = matching.propose_matches(
@@ -39,39 +73,6 @@ def backfill_session(session_id):
         session_ids=[session.pk],
     )
     return run.stats
-
-
-def horizon_weeks(weeks=HORIZON_WEEKS):
-    """(start, end) ISO datetimes of this week, from Monday 00:00 UTC, and of each of the `weeks - 1` after it."""
-    start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    start -= timedelta(days=start.weekday())
-    return [((start + timedelta(weeks=w)).isoformat(), (start + timedelta(weeks=w + 1)).isoformat())
-            for w in range(weeks)]
-
-
-# A task that finds its alliance locked (a backfill, a coordinator's re-run) goes back to the
-# queue for this long instead of holding a worker; the hourly plan catches up after the last try.
-BUSY_RETRY_SECONDS = 2
-BUSY_RETRIES = 60
-
-
-@shared_task(name="scheduling.match_alliance", bind=True, acks_late=True, max_retries=BUSY_RETRIES)
-def match_alliance(self, alliance_id, windows):
-    """Match one alliance's windows (ISO pairs) in order, its mentors read once for all of them.
-
-    Never waits on the alliance's lock: when it is held, the windows not yet run go back to the
-    queue. Acknowledged after it finishes, so a worker lost mid-run hands it to another (runs are
-    idempotent).
-    """
-    if not Alliance.objects.filter(pk=alliance_id).exists():
-        return None
-    try:
-        runs = matching.run_weeks(alliance_id=alliance_id, windows=[
-            (datetime.fromisoformat(start), datetime.fromisoformat(end)) for start, end in windows
-        ])
-    except matching.AllianceBusy as busy:
-        raise self.retry(args=(alliance_id, windows[busy.done:]), countdown=BUSY_RETRY_SECONDS) from busy
-    return len(runs)
 
 
 def plan_order():

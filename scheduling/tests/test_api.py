@@ -133,20 +133,20 @@ def test_the_openapi_schema_is_served(api, coordinator):
     assert response.status_code == 200 and b"/api/matches/" in response.content
 
 
-def test_a_coordinator_queues_a_matching_run(api, coordinator, monkeypatch):
+def test_a_coordinator_queues_a_matching_run_as_one_alliance_task(api, coordinator, monkeypatch):
     queued = []
-    monkeypatch.setattr("scheduling.tasks.run_matching.delay", lambda *args: queued.append(args))
+    monkeypatch.setattr("scheduling.tasks.match_alliance.delay", lambda *args, **kwargs: queued.append((args, kwargs)))
     response = api(coordinator.user).post("/api/matching-runs/", {
         "window_start": "2027-03-01T00:00:00Z", "window_end": "2027-03-08T00:00:00Z"}, format="json")
     assert response.status_code == 202
-    assert queued == [(coordinator.alliance_id, "2027-03-01T00:00:00+00:00", "2027-03-08T00:00:00+00:00")]
+    assert queued == [((coordinator.alliance_id, [["2027-03-01T00:00:00+00:00", "2027-03-08T00:00:00+00:00"]]), {})]
 
 
 def test_a_matching_run_with_the_broker_down_is_a_clear_503(api, coordinator, monkeypatch):
-    def broker_down(*args):
+    def broker_down(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr("scheduling.tasks.run_matching.delay", broker_down)
+    monkeypatch.setattr("scheduling.tasks.match_alliance.delay", broker_down)
     response = api(coordinator.user).post("/api/matching-runs/", {
         "window_start": "2027-03-01T00:00:00Z", "window_end": "2027-03-08T00:00:00Z"}, format="json")
     assert response.status_code == 503 and response.json()["code"] == "unavailable"

@@ -1,4 +1,5 @@
-"""Matching fanned out per alliance gives exactly what alliance-week runs one after another gave."""
+"""Matching fanned out per alliance gives exactly what alliance-week runs one after another gave; every
+run (a new request, a freed seat, a coordinator's re-run) goes through the same alliance task."""
 import threading
 from datetime import datetime
 
@@ -7,8 +8,10 @@ from django.db import connection, connections
 
 from conftest import wait_for
 from mentors.models import AvailabilityWindow, Mentor
-from scheduling import matching, seeding, tasks
-from scheduling.models import Match, MatchingRun
+from mentors.tests.factories import MentorFactory
+from scheduling import matching, seeding, services, tasks
+from scheduling.models import Match, MatchingRun, Session
+from scheduling.tests.factories import make_request
 
 SMALL = seeding.Shape(alliances=3, mentors=60, sessions=25, weeks=3)
 
@@ -109,8 +112,8 @@ def test_a_busy_alliance_goes_back_to_the_queue_with_the_weeks_not_yet_run(monke
         held.wait(10)
         retried = []
 
-        def retry(*, args, countdown):
-            retried.append((args, countdown))
+        def retry(*, args, kwargs, countdown):
+            retried.append((args, kwargs, countdown))
             return RuntimeError("re-queued")
 
         monkeypatch.setattr(tasks.match_alliance, "retry", retry)
@@ -119,7 +122,7 @@ def test_a_busy_alliance_goes_back_to_the_queue_with_the_weeks_not_yet_run(monke
     finally:
         release.set()
         holder.join()
-    assert retried == [((alliance_id, windows), tasks.BUSY_RETRY_SECONDS)]
+    assert retried == [((alliance_id, windows), {"session_ids": None}, tasks.BUSY_RETRY_SECONDS)]
     assert not MatchingRun.objects.exists()
 
 
@@ -160,3 +163,70 @@ def test_two_real_workers_draining_the_plan_propose_what_sequential_runs_did(cel
              message="every alliance-week run")
     assert proposals() == before
 
+
+
+# --- every other run goes through the same task --------------------------------------------------
+
+def run_at_once(monkeypatch):
+    """match_alliance.delay runs the task here and now (as a worker would), recording what was queued."""
+    queued = []
+
+    def delay(*args, **kwargs):
+        queued.append((args, kwargs))
+        tasks.match_alliance.apply(args=args, kwargs=kwargs).get()
+
+    monkeypatch.setattr(tasks.match_alliance, "delay", delay)
+    return queued
+
+
+@pytest.mark.django_db
+def test_a_new_request_is_matched_by_an_alliance_task(teacher, django_capture_on_commit_callbacks, monkeypatch):
+    mentor = MentorFactory(company__alliance=teacher.school.alliance)
+    queued = run_at_once(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = make_request(teacher)
+    session = request.sessions.get()
+    [((alliance_id, windows), kwargs)] = queued
+    assert (alliance_id, kwargs) == (teacher.school.alliance_id, {})
+    assert datetime.fromisoformat(windows[0][0]) <= session.starts_at < datetime.fromisoformat(windows[0][1])
+    assert Match.objects.get(session=session).mentor == mentor
+
+
+@pytest.mark.django_db
+def test_a_freed_seat_is_backfilled_by_an_alliance_task_for_that_session_alone(
+    teacher, coordinator, django_capture_on_commit_callbacks, monkeypatch
+):
+    first, second = (MentorFactory(company__alliance=teacher.school.alliance) for _ in range(2))
+    mine, other = make_request(teacher, hour=10), make_request(teacher, hour=14, topic="Coding games")
+    match = Match.objects.create(session=mine.sessions.get(), mentor=first, score=0.5)
+    theirs = Match.objects.create(session=other.sessions.get(), mentor=first, score=0.5)
+    services.approve_match(match_id=match.pk, actor=coordinator.user)
+    queued = run_at_once(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline_match(match_id=match.pk, via="sms")
+    assert [kwargs for _, kwargs in queued] == [{"session_ids": [match.session_id]}]
+    assert Match.objects.get(session=match.session, status="proposed").mentor == second
+    assert Match.objects.get(pk=theirs.pk).mentor == first  # the other session's proposal was left alone
+    assert MatchingRun.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backfill_that_finds_its_alliance_busy_goes_back_to_the_queue_with_its_session(monkeypatch):
+    alliance_id = seed_small()[0]
+    session_id = Session.objects.filter(alliance_id=alliance_id).values_list("pk", flat=True).first()
+    windows = tasks.horizon_weeks(1)
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=hold_alliance_lock, args=(alliance_id, held, release))
+    holder.start()
+    try:
+        held.wait(10)
+        retried = []
+        monkeypatch.setattr(tasks.match_alliance, "retry",
+                            lambda **retry: retried.append(retry) or RuntimeError("re-queued"))
+        with pytest.raises(RuntimeError, match="re-queued"):
+            tasks.match_alliance.run(alliance_id, windows, session_ids=[session_id])
+    finally:
+        release.set()
+        holder.join()
+    assert retried == [{"args": (alliance_id, windows), "kwargs": {"session_ids": [session_id]},
+                        "countdown": tasks.BUSY_RETRY_SECONDS}]

@@ -6,7 +6,7 @@ from icalendar import Calendar
 
 from mentors.tests.factories import MentorFactory
 from notifications.models import Notification
-from scheduling import services
+from scheduling import services, tasks
 from scheduling.models import Booking, Match, MatchTransition
 from scheduling.tests.factories import held, make_request
 
@@ -119,16 +119,20 @@ def test_confirming_tells_the_teacher_with_the_mentors_contact_details(teacher, 
     assert Match.objects.get(pk=match.pk).session.request.status == "confirmed"
 
 
-def test_declining_frees_the_time_and_queues_a_backfill(teacher, coordinator, django_capture_on_commit_callbacks):
+def test_declining_frees_the_time_and_queues_a_backfill_of_that_session_as_an_alliance_task(
+    teacher, coordinator, django_capture_on_commit_callbacks, monkeypatch
+):
     match = propose(teacher)
     services.approve_match(match_id=match.pk, actor=coordinator.user)
-    with django_capture_on_commit_callbacks() as callbacks:
+    queued = []
+    monkeypatch.setattr(tasks.match_alliance, "delay", lambda *args, **kwargs: queued.append((args, kwargs)))
+    with django_capture_on_commit_callbacks(execute=True):
         services.decline_match(match_id=match.pk, via="sms")
     assert Match.objects.get(pk=match.pk).status == "declined"
     assert not Booking.objects.filter(match=match, active=True).exists()
-    queued = [cb.args for cb in callbacks if getattr(cb, "args", None)]
-    expected = [("scheduling.backfill_session", match.session_id)]
-    assert [(task.name, session_id) for task, session_id in queued] == expected
+    session = match.session
+    window = [session.starts_at.isoformat(), session.ends_at.isoformat()]
+    assert queued == [((session.alliance_id, [window]), {"session_ids": [session.pk]})]
 
 
 def test_cancelling_a_booked_match_withdraws_the_invite_with_a_raised_sequence(teacher, coordinator):

@@ -212,7 +212,8 @@ def test_the_matching_task_and_the_swap_candidates_score_with_the_alliances_weig
     alliance = teacher.school.alliance
     set_matching_weights(alliance=alliance, by=None, skills=0.4, distance=2, fairness=0.2, language=0.05,
                          continuity=0.15)
-    tasks.run_matching(alliance.pk, WINDOW["window_start"].isoformat(), WINDOW["window_end"].isoformat())
+    tasks.match_alliance.apply(args=(alliance.pk, [[WINDOW["window_start"].isoformat(),
+                                                    WINDOW["window_end"].isoformat()]])).get()
     match = Match.objects.get(status="proposed")
     assert match.mentor == near
     assert alliance.matching_runs.get().weights["distance"] == 2.0

@@ -1,21 +1,29 @@
 """Pages and API lists that stay bounded and fast: same JSON as the declared fields, queries constant as
 rows grow, the review queue a page at a time."""
+import json
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIRequestFactory
 
+from core.pagination import RowPagination
+from core.models import Skill
 from scheduling import seeding
+from scheduling.api import MatchViewSet
 from scheduling.management.commands import bench_pages
 from scheduling.models import Match
-from scheduling.request_serializers import MentorRequestSerializer
-from scheduling.serializers import MatchSerializer
+from scheduling.request_api import MentorRequestViewSet
+from scheduling.request_serializers import REQUEST_COLUMNS, MentorRequestSerializer, request_rows
+from scheduling.serializers import MATCH_COLUMNS, MatchSerializer, match_rows
 from scheduling.views import REVIEW_PAGE_SIZE
 from schools.models import MentorRequest
 
@@ -44,8 +52,11 @@ def test_a_match_row_is_exactly_what_the_declared_fields_give(viewer):
     serializer = MatchSerializer(context=context_for(getattr(people, viewer)))
     matches = Match.objects.select_related("mentor__user", "mentor__company", "session__request__school")
     assert matches.filter(respond_by__isnull=False).exists() and matches.filter(hours__isnull=False).exists()
+    rows = {row["pk"]: row for row in match_rows(list(Match.objects.values(*MATCH_COLUMNS)))}
+    assert len(rows) == matches.count()
     for match in matches:
-        assert JSONRenderer().render(serializer.to_representation(match)) == declared_fields_json(serializer, match)
+        assert JSONRenderer().render(serializer.to_representation(rows[match.pk])) == declared_fields_json(
+            serializer, match)
 
 
 @pytest.mark.django_db
@@ -53,11 +64,37 @@ def test_a_request_row_is_exactly_what_the_declared_fields_give():
     people = small_alliance()
     MentorRequest.objects.filter(pk=MentorRequest.objects.first().pk).update(
         alternative_times=[["2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"]], language="es")
+    several = MentorRequest.objects.filter(skills__isnull=False).first()
+    several.skills.add(*Skill.objects.exclude(requests=several)[:2])
     serializer = MentorRequestSerializer(context=context_for(people.teacher))
+    rows = {row["pk"]: row for row in request_rows(list(MentorRequest.objects.values(*REQUEST_COLUMNS)))}
+    assert max(len(row["skills"]) for row in rows.values()) >= 3
     for request in MentorRequest.objects.prefetch_related("skills", "sessions__intervals"):
         assert request.skills.exists()
-        assert JSONRenderer().render(serializer.to_representation(request)) == declared_fields_json(serializer,
-                                                                                                      request)
+        assert JSONRenderer().render(serializer.to_representation(rows[request.pk])) == declared_fields_json(
+            serializer, request)
+
+
+LISTS = {"/api/matches/": (MatchSerializer, Match.objects.all()),
+         "/api/requests/": (MentorRequestSerializer, MentorRequest.objects.prefetch_related("skills",
+                                                                                          "sessions__intervals"))}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("viewer", "url"), [("coordinator", "/api/matches/"), ("teacher", "/api/matches/"),
+                                             ("mentor", "/api/matches/"), ("coordinator", "/api/requests/"),
+                                             ("teacher", "/api/requests/")])
+def test_the_list_and_detail_pages_answer_what_the_declared_fields_give(client, viewer, url):
+    people = small_alliance()
+    client.force_login(getattr(people, viewer))
+    listed = client.get(url).json()["results"]
+    serializer_class, instances = LISTS[url]
+    serializer = serializer_class(context=context_for(getattr(people, viewer)))
+    assert listed
+    for row in listed:
+        declared = json.loads(declared_fields_json(serializer, instances.get(pk=row["id"])))
+        assert row == declared
+        assert client.get(f"{url}{row['id']}/").json() == declared
 
 
 @pytest.mark.django_db
@@ -131,3 +168,30 @@ def test_my_sessions_shows_times_in_the_volunteers_own_timezone(client):
     assert f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M %p}–" in page
     assert "PST" in page or "PDT" in page
     assert "EST" not in page and "EDT" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/matches/", "/api/requests/"])
+def test_lists_answer_every_page_as_page_number_pagination_did_with_one_query_less(client, url, monkeypatch):
+    monkeypatch.setattr(PageNumberPagination, "page_size", 7)
+    people = small_alliance()
+    client.force_login(people.coordinator)
+    queries = ["", "?page=2", "?page=3", "?page=last", "?page=99", "?page=0", "?page=x", "?status=proposed&page=2"]
+    if url == "/api/requests/":
+        queries.pop()
+    pages = {}
+    for view in (MatchViewSet, MentorRequestViewSet):
+        monkeypatch.setattr(view, "pagination_class", PageNumberPagination)
+    for query in queries:
+        with CaptureQueriesContext(connection) as counted:
+            response = client.get(url + query)
+        pages[query] = (response.status_code, response.json(), len(counted))
+    for view in (MatchViewSet, MentorRequestViewSet):
+        view.pagination_class = RowPagination
+    assert pages["?page=2"][1]["count"] > 7 and pages["?page=99"][0] == 404
+    for query in queries:
+        with CaptureQueriesContext(connection) as counted:
+            response = client.get(url + query)
+        assert (response.status_code, response.json()) == pages[query][:2], query
+        if response.status_code == 200 and "last" not in query:
+            assert len(counted) == pages[query][2] - 1, query

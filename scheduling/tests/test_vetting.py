@@ -7,7 +7,7 @@ from icalendar import Calendar
 from mentors.models import Mentor, VettingChange
 from mentors.tests.factories import MentorFactory
 from notifications.models import InboundMessage, Notification
-from scheduling import services, vetting
+from scheduling import services, tasks, vetting
 from scheduling.models import Booking, Match, MatchTransition
 from scheduling.tests.factories import book_match, next_weekday
 from schools.tests.factories import CoordinatorFactory
@@ -99,12 +99,15 @@ def test_coordinators_are_alerted_in_the_inbox_and_by_email(teacher, coordinator
     assert mentor.display_name in inbox.body and "failed" in inbox.body
 
 
-def test_backfill_is_queued_for_the_freed_seat(teacher, coordinator, mentor, django_capture_on_commit_callbacks):
+def test_backfill_is_queued_for_the_freed_seat(teacher, coordinator, mentor, django_capture_on_commit_callbacks,
+                                               monkeypatch):
     match = book_match(teacher, coordinator, mentor)
-    with django_capture_on_commit_callbacks() as callbacks:
+    queued = []
+    monkeypatch.setattr(tasks.match_alliance, "delay", lambda *args, **kwargs: queued.append((args, kwargs)))
+    with django_capture_on_commit_callbacks(execute=True):
         fail_check(coordinator, mentor)
-    queued = [(cb.args[0].name, cb.args[1]) for cb in callbacks if len(getattr(cb, "args", ())) == 2]
-    assert ("scheduling.backfill_session", match.session_id) in queued
+    assert [(args[0], kwargs) for args, kwargs in queued] == [
+        (match.session.alliance_id, {"session_ids": [match.session_id]})]
 
 
 def test_a_cleared_check_that_ends_before_the_session_withdraws_only_that_session(teacher, coordinator, mentor):

@@ -214,23 +214,24 @@ def test_other_people_cannot_open_the_page(client):
     assert client.post(reverse("reset-matching-weights")).status_code == 403
 
 
-def test_re_running_from_the_page_queues_the_alliances_coming_weeks(signed_in, coordinator, monkeypatch):
+def test_re_running_from_the_page_queues_the_alliances_coming_weeks_as_one_task(signed_in, coordinator,
+                                                                                  monkeypatch):
     from scheduling import tasks
 
     queued = []
-    monkeypatch.setattr("scheduling.tasks.run_matching.delay", lambda *args: queued.append(args))
+    monkeypatch.setattr("scheduling.tasks.match_alliance.delay", lambda *args, **kwargs: queued.append((args, kwargs)))
     response = signed_in.post(reverse("scheduling:run-matching"), {"next": PAGE}, follow=True)
     assert response.redirect_chain[-1][0] == PAGE
-    assert [args[0] for args in queued] == [coordinator.alliance_id] * tasks.HORIZON_WEEKS
-    assert [args[1:] for args in queued] == tasks.horizon_weeks()
+    assert queued == [((coordinator.alliance_id, [list(week) for week in tasks.horizon_weeks()]), {})]
+    assert len(tasks.horizon_weeks()) == tasks.HORIZON_WEEKS
     assert "Matching is queued" in response.content.decode()
 
 
 def test_re_running_says_so_when_the_queue_is_down(signed_in, monkeypatch):
-    def broker_down(*args):
+    def broker_down(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr("scheduling.tasks.run_matching.delay", broker_down)
+    monkeypatch.setattr("scheduling.tasks.match_alliance.delay", broker_down)
     response = signed_in.post(reverse("scheduling:run-matching"), {"next": "https://evil.example/"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("scheduling:review-queue")
     assert "The task queue is unavailable" in response.content.decode()
