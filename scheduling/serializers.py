@@ -4,9 +4,9 @@ from rest_framework import serializers
 from core.roles import teacher_of
 from core.schema import INTERVALS
 from mentors.models import Mentor
-from .request_serializers import session_intervals
 
 from .models import Match, MatchingRun
+from .request_serializers import session_intervals
 
 CONTACT_VISIBLE = (Match.Status.CONFIRMED, Match.Status.COMPLETED)
 _WHEN = serializers.DateTimeField()

@@ -15,8 +15,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIRequestFactory
 
-from core.pagination import RowPagination
 from core.models import Skill
+from core.pagination import RowPagination
 from scheduling import seeding
 from scheduling.api import MatchViewSet
 from scheduling.management.commands import bench_pages

@@ -21,9 +21,9 @@ from core.roles import coordinator_of
 from mentors.models import Mentor
 from scheduling import benchdb, seeding
 from scheduling.models import Match
+from scheduling.request_serializers import request_rows
 from scheduling.views import REVIEW_PAGE_SIZE
 from schools.models import MentorRequest, Teacher
-from scheduling.request_serializers import request_rows
 
 REVIEW_COLUMNS = ("pk", "status", "score", "reasons", "mentor__user__first_name", "mentor__user__last_name",
                   "mentor__company__name", "mentor__background_check_expires", "session__starts_at",
