@@ -202,9 +202,10 @@ def record_background_check(*, mentor_id, actor, status, reference="", expires=N
     return mentor
 
 
-def number_flagged_invalid(phone):
-    """Whether a profile with this number was flagged as unable to get texts (NOTIFICATIONS_BAD_NUMBER_CHECK)."""
-    return Mentor.objects.filter(phone=phone, phone_invalid_at__isnull=False).exists()
+def invalid_numbers():
+    """The numbers of profiles flagged as unable to get texts, as a query the outbox's claim embeds
+    (NOTIFICATIONS_INVALID_NUMBERS)."""
+    return Mentor.objects.filter(phone_invalid_at__isnull=False).exclude(phone="").values("phone")
 
 
 def flag_bad_number(phone):

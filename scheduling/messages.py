@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from notifications import calendar
 from notifications.models import Notification
-from notifications.services import queue_notification
+from notifications.services import queue_notification, withdraw
 from notifications.sms_text import fit
 
 from .models import Match
+from .still_true import stands_for
 
 # How far back a personal calendar feed keeps past sessions, and which bookings it shows.
 FEED_HISTORY = timedelta(days=90)
@@ -85,15 +86,27 @@ def invitation_for(match, *, partstat="NEEDS-ACTION"):
     )
 
 
-def _sms(match, *, key, kind, template, keep, urgent=False, **fields):
+def _sms(match, *, key, kind, template, keep, stands, urgent=False, **fields):
     """Queue a text to the match's mentor, if they agreed to texts and their number works."""
     mentor = match.mentor
     if not mentor.can_be_texted:
         return None
     return queue_notification(
         key=f"{kind}:sms:{mentor.phone}:{key}", channel="sms", kind=kind, to=mentor.phone, match=match,
-        body=fit(template, keep=keep, **fields), recipient_tz=mentor.timezone, urgent=urgent,
+        body=fit(template, keep=keep, **fields), recipient_tz=mentor.timezone, urgent=urgent, stands_for=stands,
     )
+
+
+# What each kind of message is written for (see scheduling.still_true).
+OPEN_INVITATION = ("approved", "invited")
+BOOKED = ("approved", "invited", "confirmed")
+# Held messages to the mentor that a change of the match makes untrue.
+HELD_FOR_MENTOR = ("invitation", "update", "reconfirm", "reminder_24h", "reminder_2h")
+
+
+def supersede_held(match, *, reason, kinds=HELD_FOR_MENTOR):
+    """A change of the match supersedes its held messages: they are withdrawn, with `reason`, never sent."""
+    return withdraw(Notification.objects.filter(match=match, kind__in=kinds), reason=reason)
 
 
 def _mentor_fields(match):
@@ -111,8 +124,9 @@ def queue_invitation(match):
     session = match.session
     request = session.request
     version = f"match-{match.pk}:rev-{session.revision}"
+    stands = stands_for(match, *OPEN_INVITATION)
     _sms(match, key=version, kind="invitation", template=INVITATION_TEXT, school=request.school.name,
-         **_mentor_fields(match))
+         stands=stands, **_mentor_fields(match))
     queue_notification(
         key=f"invitation:email:{mentor.user.email}:{version}", channel="email", kind="invitation",
         to=mentor.user.email, match=match,
@@ -122,7 +136,7 @@ def queue_invitation(match):
             f"(grades {request.grade_band}, {request.student_count} students) {when(session, mentor.timezone)}, "
             f"{place(session)}.\n\nReply YES to our text, or answer on {settings.PUBLIC_BASE_URL}/me/sessions/."
         ),
-        ics=calendar.build_request(invitation_for(match)), ics_method="REQUEST",
+        ics=calendar.build_request(invitation_for(match)), ics_method="REQUEST", stands_for=stands,
     )
 
 
@@ -143,25 +157,25 @@ def queue_update(match):
     ics = calendar.build_request(invitation_for(match, partstat="ACCEPTED" if confirmed else "NEEDS-ACTION"))
     subject = f"Updated: {request.topic} at {request.school.name}"
     body = f"{request.topic} is now {when(session, mentor.timezone)}, {place(session)}."
-    _sms(match, key=version, kind="update", template=UPDATE_TEXT, **_mentor_fields(match))
+    stands = stands_for(match, *BOOKED)
+    _sms(match, key=version, kind="update", template=UPDATE_TEXT, stands=stands, **_mentor_fields(match))
     queue_notification(
         key=f"update:email:{mentor.user.email}:{version}", channel="email", kind="update", to=mentor.user.email,
         match=match, subject=subject, body=f"Hello {mentor.display_name},\n\n{body}", ics=ics, ics_method="REQUEST",
+        stands_for=stands,
     )
     if confirmed:
         teacher = request.teacher
         queue_notification(
             key=f"update:email:{teacher.user.email}:{version}", channel="email", kind="update_to_teacher",
             to=teacher.user.email, match=match, subject=subject, body=f"Hello {teacher},\n\n{body}",
+            stands_for="confirmed@",
         )
 
 
 def _withdraw_superseded(match, version):
-    Notification.objects.filter(
-        match=match, kind__in=["invitation", "update"], status=Notification.Status.PENDING
-    ).exclude(key__endswith=version).update(
-        status=Notification.Status.SUPPRESSED, error=f"superseded by {version}"
-    )
+    withdraw(Notification.objects.filter(match=match, kind__in=HELD_FOR_MENTOR).exclude(key__endswith=version),
+             reason=f"superseded by {version}")
 
 
 def queue_confirmation_to_teacher(match):
@@ -175,7 +189,7 @@ def queue_confirmation_to_teacher(match):
     contact = ", ".join(filter(None, [mentor.user.email, mentor.phone]))
     queue_notification(
         key=f"confirmed:email:{teacher.user.email}:match-{match.pk}", channel="email", kind="confirmed_to_teacher",
-        to=teacher.user.email, match=match,
+        to=teacher.user.email, match=match, stands_for="confirmed@",
         subject=f"Confirmed: {who} for {request.topic}",
         body=(
             f"Hello {teacher},\n\n{who} confirmed for {request.topic} {when(session, school_tz)}.\n"
@@ -185,35 +199,38 @@ def queue_confirmation_to_teacher(match):
     if teacher.phone:
         queue_notification(
             key=f"confirmed:sms:{teacher.phone}:match-{match.pk}", channel="sms", kind="confirmed_to_teacher",
-            to=teacher.phone, match=match, recipient_tz=school_tz,
+            to=teacher.phone, match=match, recipient_tz=school_tz, stands_for="confirmed@",
             body=fit(CONFIRMED_TEXT, keep={"when": when(session, school_tz)}, who=who, topic=request.topic),
         )
 
 
-def queue_cancellation(match, *, sequence):
+def queue_cancellation(match, *, sequence, was_confirmed=False, tell_teacher=True):
     """Tell a mentor who was invited or booked that it is off, and withdraw the calendar entry.
 
-    METHOD:CANCEL with the booking's UID, STATUS:CANCELLED and a raised SEQUENCE. The teacher, told
-    of the confirmation, is told of the cancellation too (their calendar follows their feed).
+    METHOD:CANCEL with the booking's UID, STATUS:CANCELLED, a raised SEQUENCE, and the mentor's PARTSTAT as
+    it stood (ACCEPTED once confirmed). Each is sent only where the mentor heard of the match (checked at send
+    time), so a held invitation withdrawn tonight takes its cancellation with it. The teacher, told of the
+    confirmation, is told of the cancellation too, unless they called it off themselves (`tell_teacher`).
     """
     mentor = match.mentor
     session = match.session
     request = session.request
-    ics = calendar.build_cancel(replace(invitation_for(match), sequence=sequence))
+    partstat = "ACCEPTED" if was_confirmed else "NEEDS-ACTION"
+    ics = calendar.build_cancel(replace(invitation_for(match, partstat=partstat), sequence=sequence))
     urgent = session.starts_at - timezone.now() < URGENT_WITHIN
     _sms(match, key=f"match-{match.pk}", kind="cancelled", template=CANCELLED_TEXT, urgent=urgent,
-         keep={"when": when(session, mentor.timezone)}, topic=request.topic)
+         keep={"when": when(session, mentor.timezone)}, topic=request.topic, stands="cancelled@")
     body = f"{request.topic} {when(session, mentor.timezone)} is cancelled. Thank you!"
     queue_notification(
         key=f"cancelled:email:{mentor.user.email}:match-{match.pk}", channel="email", kind="cancelled",
         to=mentor.user.email, match=match, subject=f"Cancelled: {request.topic}", body=body,
-        ics=ics, ics_method="CANCEL",
+        ics=ics, ics_method="CANCEL", stands_for="cancelled@",
     )
     teacher = request.teacher
-    if Notification.objects.filter(match=match, kind="confirmed_to_teacher", channel="email").exists():
+    if tell_teacher and Notification.objects.filter(match=match, kind="confirmed_to_teacher", channel="email").exists():
         queue_notification(
             key=f"cancelled:email:{teacher.user.email}:match-{match.pk}", channel="email",
-            kind="cancelled_to_teacher", to=teacher.user.email, match=match,
+            kind="cancelled_to_teacher", to=teacher.user.email, match=match, stands_for="cancelled@",
             subject=f"Cancelled: {mentor.display_name} for {request.topic}",
             body=(f"{mentor.display_name} is no longer booked for {request.topic} "
                   f"{when(session, request.school.timezone)}."),
@@ -225,7 +242,8 @@ def reminder_key(match, interval, lead):
     mentor = match.mentor
     to = mentor.phone if mentor.can_be_texted else mentor.user.email
     channel = "sms" if mentor.can_be_texted else "email"
-    return f"reminder-{lead}:{channel}:{to}:match-{match.pk}:{interval.starts_at:%Y%m%dT%H%MZ}"
+    return (f"reminder-{lead}:{channel}:{to}:match-{match.pk}:{interval.starts_at:%Y%m%dT%H%MZ}"
+            f":rev-{match.session.revision}")
 
 
 def queue_reminder(match, interval, lead):
@@ -238,12 +256,12 @@ def queue_reminder(match, interval, lead):
     if mentor.can_be_texted:
         return queue_notification(
             key=key, channel="sms", kind=f"reminder_{lead}", to=mentor.phone, match=match,
-            recipient_tz=mentor.timezone,
+            recipient_tz=mentor.timezone, stands_for=stands_for(match, "confirmed"),
             body=fit(REMINDER_TEXT, keep={"when": starts}, topic=request.topic, place=place(session)),
         )
     return queue_notification(
         key=key, channel="email", kind=f"reminder_{lead}", to=mentor.user.email, match=match,
-        subject=f"Reminder: {request.topic} {starts}",
+        stands_for=stands_for(match, "confirmed"), subject=f"Reminder: {request.topic} {starts}",
         body=f"Hello {mentor.display_name},\n\nA reminder: {request.topic} {starts}, {place(session)}.",
     )
 
@@ -272,22 +290,6 @@ def calendar_feed(user):
     return [invitation_for(match, partstat="ACCEPTED") for match in matches]
 
 
-def mentor_has_heard_of(match):
-    """True once any message about this match went out to its mentor (not merely queued or held)."""
-    mentor = match.mentor
-    return Notification.objects.filter(
-        match=match, to__in=[t for t in (mentor.phone, mentor.user.email) if t]
-    ).exclude(status__in=[Notification.Status.PENDING, Notification.Status.SUPPRESSED]).exists()
-
-
-def withdraw_pending_to_mentor(match, *, why):
-    """Held and queued messages to the match's mentor (invitations, updates, reminders) will never be sent."""
-    mentor = match.mentor
-    return Notification.objects.filter(
-        match=match, status=Notification.Status.PENDING, to__in=[t for t in (mentor.phone, mentor.user.email) if t]
-    ).update(status=Notification.Status.SUPPRESSED, error=why)
-
-
 def queue_withdrawal(match, *, sequence, tell_mentor):
     """A mentor is taken out of a booked session: the teacher hears a replacement is sought, never why.
 
@@ -299,7 +301,8 @@ def queue_withdrawal(match, *, sequence, tell_mentor):
     school_when = when(session, request.school.timezone)
     queue_notification(
         key=f"withdrawn:email:{teacher.user.email}:match-{match.pk}", channel="email", kind="withdrawn_to_teacher",
-        to=teacher.user.email, match=match, subject=f"Your mentor for {request.topic} can no longer come",
+        to=teacher.user.email, match=match, stands_for="cancelled@",
+        subject=f"Your mentor for {request.topic} can no longer come",
         body=(f"Hello {teacher},\n\nThe mentor booked for {request.topic} {school_when} can no longer come. "
               "We are looking for a replacement and will tell you as soon as one confirms."),
     )
@@ -308,10 +311,10 @@ def queue_withdrawal(match, *, sequence, tell_mentor):
     mentor = match.mentor
     urgent = session.starts_at - timezone.now() < URGENT_WITHIN
     _sms(match, key=f"match-{match.pk}", kind="withdrawn", template=WITHDRAWN_TEXT, urgent=urgent,
-         keep={"when": when(session, mentor.timezone)}, topic=request.topic)
+         keep={"when": when(session, mentor.timezone)}, topic=request.topic, stands="cancelled@")
     queue_notification(
         key=f"withdrawn:email:{mentor.user.email}:match-{match.pk}", channel="email", kind="withdrawn",
-        to=mentor.user.email, match=match, subject=f"No longer booked: {request.topic}",
+        to=mentor.user.email, match=match, subject=f"No longer booked: {request.topic}", stands_for="cancelled@",
         body=(f"Hello {mentor.display_name},\n\nYou are no longer booked for {request.topic} "
               f"{when(session, mentor.timezone)}. Your coordinator will be in touch. Thank you!"),
         ics=calendar.build_cancel(replace(invitation_for(match), sequence=sequence)), ics_method="CANCEL",

@@ -122,6 +122,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A persistent connection the database dropped is noticed before a request uses it.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent connections, as production has them: a worker does not open a connection per task.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -213,6 +215,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # One task at a time per process: a worker must not hoard alliance tasks that an idle one could run.
 # https://docs.celeryq.dev/en/stable/userguide/optimizing.html#prefetch-limits
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Housekeeping (the outbox sweeper, settling, reminders, expiry, the matching plan, vetting) has a queue of
+# its own, so it never waits behind a backlog of sends. A worker started without -Q consumes both; production
+# runs one worker per queue (README).
+# https://docs.celeryq.dev/en/stable/userguide/routing.html
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "housekeeping": {}}
+HOUSEKEEPING_TASKS = [
+    "notifications.sweep_outbox", "notifications.settle_notification", "scheduling.expire_stale_invitations",
+    "scheduling.queue_due_reminders", "scheduling.plan_matching", "scheduling.withdraw_uncleared_mentors",
+    "scheduling.send_signup_digests",
+]
+CELERY_TASK_ROUTES = {name: {"queue": "housekeeping"} for name in HOUSEKEEPING_TASKS}
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     "expire-stale-invitations": {"task": "scheduling.expire_stale_invitations", "schedule": 300.0},
@@ -234,7 +248,8 @@ NOTIFICATIONS_SENT_HANDLER = "scheduling.services.notification_sent"
 NOTIFICATIONS_REPLY_HANDLER = "scheduling.replies.handle_reply"
 NOTIFICATIONS_ALLIANCE_OF_PHONE = "scheduling.replies.alliance_of_phone"
 NOTIFICATIONS_BAD_NUMBER_HANDLER = "mentors.services.flag_bad_number"
-NOTIFICATIONS_BAD_NUMBER_CHECK = "mentors.services.number_flagged_invalid"
+NOTIFICATIONS_INVALID_NUMBERS = "mentors.services.invalid_numbers"
+NOTIFICATIONS_STILL_STANDS = "scheduling.still_true.message_stands"
 NOTIFICATIONS_CALENDAR_FEED = "scheduling.messages.calendar_feed"
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.console.SmsBackend")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

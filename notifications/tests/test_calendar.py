@@ -111,7 +111,7 @@ def test_an_update_withdraws_the_unsent_invitation_for_the_old_time(approved):
     match = approved()
     reschedule(match)
     old = Notification.objects.filter(match=match, kind="invitation")
-    assert set(old.values_list("status", flat=True)) == {N.SUPPRESSED}
+    assert set(old.values_list("status", flat=True)) == {N.WITHDRAWN}
     new = Notification.objects.filter(match=match, kind="update")
     assert set(new.values_list("channel", flat=True)) == {"sms", "email"}
     assert set(new.values_list("status", flat=True)) == {N.PENDING}

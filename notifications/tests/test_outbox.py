@@ -396,15 +396,20 @@ def test_coordinators_see_their_alliances_messages_that_need_attention(api, appr
     assert api(match.mentor.user).get("/api/notifications/").status_code == 403
 
 
-def test_a_worker_that_stalled_past_its_claim_does_not_send_what_was_settled_meanwhile(fake_twilio, monkeypatch):
-    notification = text()
-    original = services._number_flagged_invalid
-
-    def stall_then_lose_the_claim(phone):
-        # While this worker stalls, the sweeper settles the row and another worker takes it.
-        Notification.objects.filter(pk=notification.pk).update(claimed_at=timezone.now() + timedelta(seconds=1))
-        return original(phone)
-
-    monkeypatch.setattr(services, "_number_flagged_invalid", stall_then_lose_the_claim)
+def test_a_worker_that_stalled_past_its_claim_does_not_send_what_was_settled_meanwhile(
+    fake_twilio, monkeypatch, settings
+):
+    notification = text(stands_for="anything")
+    settings.NOTIFICATIONS_STILL_STANDS = "notifications.tests.test_outbox.stall_then_lose_the_claim"
+    stall_then_lose_the_claim.row = notification
     deliver(notification)
     assert creates(fake_twilio) == []
+
+
+def stall_then_lose_the_claim(notification):
+    # While this worker stalls asking the domain, the sweeper settles the row and another worker takes it.
+    Notification.objects.filter(pk=stall_then_lose_the_claim.row.pk).update(
+        claimed_at=timezone.now() + timedelta(seconds=1))
+    return None
+
+
