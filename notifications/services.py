@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 
-from . import hooks, quiet_hours, ratelimit, sms, sms_text
+from . import calendar, hooks, quiet_hours, ratelimit, sms, sms_text
 from .errors import EmailError
 from .models import Notification, SmsOptOut
 
@@ -352,7 +352,8 @@ def invitation_email(notification):
     )
     if notification.ics:
         email.attach_alternative(notification.ics, "text/calendar")
-        email.attach("invite.ics", notification.ics, "application/ics")
+        # Bytes, not text: Django would write a str attachment of a non-text type as Latin-1 escapes.
+        email.attach("invite.ics", calendar.to_bytes(notification.ics), "application/ics")
     return email
 
 

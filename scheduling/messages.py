@@ -83,6 +83,7 @@ def invitation_for(match, *, partstat="NEEDS-ACTION"):
             calendar.Attendee(teacher.user.email, str(teacher), role="CHAIR", partstat="ACCEPTED"),
         ),
         url=request.meeting_link,
+        tz=school.timezone,
     )
 
 

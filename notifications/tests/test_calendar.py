@@ -82,17 +82,6 @@ def test_the_file_uses_crlf_and_folds_long_lines_at_75_octets(approved):
     assert all(len(line) <= 75 for line in lines)
 
 
-def test_a_weekly_series_has_one_event_per_week_each_with_a_stable_uid(propose, coordinator):
-    match = propose(request_fields={"weeks": 3})
-    scheduling.approve_match(match_id=match.pk, actor=coordinator.user)
-    events = parse(invitation_ics(match)).walk("VEVENT")
-    assert [str(e["UID"]) for e in events] == [f"{i}.{match.uid}@mentorbridge" for i in range(3)]
-    reschedule(match)
-    assert [str(e["UID"]) for e in parse(invitation_ics(match, "update")).walk("VEVENT")] == [
-        f"{i}.{match.uid}@mentorbridge" for i in range(3)
-    ]
-
-
 def test_a_reschedule_sends_a_request_with_the_same_uid_and_a_raised_sequence(approved):
     match = approved()
     before = parse(invitation_ics(match)).walk("VEVENT")[0]
