@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -220,11 +221,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # runs one worker per queue (README).
 # https://docs.celeryq.dev/en/stable/userguide/routing.html
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = {"celery": {}, "housekeeping": {}}
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("housekeeping")]
 HOUSEKEEPING_TASKS = [
     "notifications.sweep_outbox", "notifications.settle_notification", "scheduling.expire_stale_invitations",
     "scheduling.queue_due_reminders", "scheduling.plan_matching", "scheduling.withdraw_uncleared_mentors",
-    "scheduling.send_signup_digests",
+    "accounts.send_signup_digests",
 ]
 CELERY_TASK_ROUTES = {name: {"queue": "housekeeping"} for name in HOUSEKEEPING_TASKS}
 CELERY_BEAT_SCHEDULE = {
