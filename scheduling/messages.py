@@ -34,7 +34,9 @@ CONFIRMED_TEXT = "Mentorbridge: {who} confirmed for {topic} {when}."
 CANCELLED_TEXT = "Mentorbridge: {topic} {when} is cancelled. Thank you!"
 # Neutral on purpose: a mentor taken out of a session is never told why by text.
 WITHDRAWN_TEXT = "Mentorbridge: you are no longer booked for {topic} {when}. Your coordinator will be in touch."
-REMINDER_TEXT = "Mentorbridge reminder: {topic} {when}, {place}. Can't make it? Reply HELP."
+REMINDER_TEXT = "Mentorbridge reminder: {topic} {when}, {place}. Can't make it? Reply NO."
+RECONFIRM_TEXT = ("Mentorbridge: {topic} moved from {old} to {new}, {place}. Reply YES to keep your place "
+                  "or NO to free it.")
 
 
 def local_time(moment, tz_name):
@@ -172,6 +174,38 @@ def queue_update(match):
             to=teacher.user.email, match=match, subject=subject, body=f"Hello {teacher},\n\n{body}",
             stands_for="confirmed@",
         )
+
+
+def queue_reconfirm(match, *, old_when):
+    """The session moved by more than the margin: ask a confirmed mentor again, old and new time side by side.
+
+    An updated REQUEST (same UID, raised SEQUENCE) with the mentor's PARTSTAT back to NEEDS-ACTION.
+    """
+    mentor = match.mentor
+    session = match.session
+    request = session.request
+    version = f"match-{match.pk}:rev-{session.revision}"
+    _withdraw_superseded(match, version)
+    new_when = when(session, mentor.timezone)
+    stands = stands_for(match, "invited")
+    _sms(match, key=version, kind="reconfirm", template=RECONFIRM_TEXT, stands=stands,
+         keep={"old": old_when, "new": new_when}, topic=request.topic, place=place(session))
+    queue_notification(
+        key=f"reconfirm:email:{mentor.user.email}:{version}", channel="email", kind="reconfirm",
+        to=mentor.user.email, match=match, stands_for=stands,
+        subject=f"Moved: {request.topic} at {request.school.name}, can you still come?",
+        body=(f"Hello {mentor.display_name},\n\n{request.topic} moved from {old_when} to {new_when}, "
+              f"{place(session)}.\n\nReply YES to our text to keep your place, or NO to free it; or answer on "
+              f"{settings.PUBLIC_BASE_URL}/me/sessions/."),
+        ics=calendar.build_request(invitation_for(match)), ics_method="REQUEST",
+    )
+    teacher = request.teacher
+    queue_notification(
+        key=f"update:email:{teacher.user.email}:{version}", channel="email", kind="update_to_teacher",
+        to=teacher.user.email, match=match, subject=f"Updated: {request.topic} at {request.school.name}",
+        body=(f"Hello {teacher},\n\n{request.topic} is now {when(session, request.school.timezone)}. We asked "
+              f"{mentor.display_name} to confirm the new time and will tell you when they answer."),
+    )
 
 
 def _withdraw_superseded(match, version):

@@ -24,6 +24,8 @@ from .models import Booking, Match, MatchTransition, Session
 from .request_status import refresh_request_status
 
 S = Match.Status
+# Messages that ask the mentor for an answer: their clock starts when one goes out.
+ASKING = ("invitation", "reconfirm")
 log = logging.getLogger(__name__)
 
 
@@ -155,8 +157,7 @@ def mark_match_invited(*, match_id, channel=None):
     and the text held until morning restarts the clock when it goes (`channel="sms"`)."""
     with transaction.atomic():
         match = _lock(match_id)
-        respond_by = timezone.now() + timedelta(hours=settings.INVITATION_TTL_HOURS)
-        respond_by = min(respond_by, match.session.starts_at - timedelta(hours=2))
+        respond_by = _respond_by(match)
         if match.status == S.INVITED and channel == "sms" and (match.respond_by is None or
                                                                match.respond_by < respond_by):
             Match.objects.filter(pk=match.pk, status=S.INVITED).update(respond_by=respond_by)
@@ -172,17 +173,29 @@ def mark_match_invited(*, match_id, channel=None):
         return _move(match, S.INVITED, via="system", respond_by=respond_by)
 
 
+def ask_to_reconfirm(match, *, actor=None):
+    """A confirmed match whose session moved by more than the margin goes back to invited: the mentor is
+    asked to confirm the new time (YES keeps the place, NO or silence frees it). Caller holds the locks."""
+    return _move(match, S.INVITED, actor=actor, via="system", reason="the session moved; asked to reconfirm",
+                 respond_by=_respond_by(match))
+
+
+def _respond_by(match):
+    respond_by = timezone.now() + timedelta(hours=settings.INVITATION_TTL_HOURS)
+    return min(respond_by, match.session.starts_at - timedelta(hours=2))
+
+
 def lock_before_sent(notification):
     """NOTIFICATIONS_BEFORE_SENT: lock an invitation's request, session and match before the outbox row,
     in the order of `scheduling.locks`, so recording the send cannot deadlock with a reschedule."""
-    if notification.kind == "invitation" and notification.match_id:
+    if notification.kind in ASKING and notification.match_id:
         lock_match(notification.match_id)
 
 
 def notification_sent(notification):
     """A notification went out (NOTIFICATIONS_SENT_HANDLER): a sent invitation starts the clock for the
     mentor's answer. Never undoes the send."""
-    if notification.kind != "invitation" or not notification.match_id:
+    if notification.kind not in ASKING or not notification.match_id:
         return
     try:
         with transaction.atomic():

@@ -290,6 +290,8 @@ NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS
 # door, so a date in year 9999 is a 400 naming the field, not an OverflowError later.
 REQUEST_HORIZON_DAYS = env.int("REQUEST_HORIZON_DAYS", default=548)
 
+# A session moved by more than this asks its confirmed mentor to confirm the new time (minutes).
+RECONFIRM_MARGIN_MINUTES = env.int("RECONFIRM_MARGIN_MINUTES", default=30)
 # How long a mentor has to answer an invitation before it expires.
 INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=48)
 # A completion may claim at most the session's scheduled length plus this many hours (setting up, staying on)

@@ -106,7 +106,8 @@ def test_an_update_withdraws_the_unsent_invitation_for_the_old_time(approved):
     assert set(new.values_list("status", flat=True)) == {N.PENDING}
 
 
-def test_an_update_to_a_confirmed_mentor_also_tells_the_teacher(approved):
+def test_an_update_to_a_confirmed_mentor_also_tells_the_teacher(approved, settings):
+    settings.RECONFIRM_MARGIN_MINUTES = 60 * 24 * 365  # within the margin: no reconfirmation asked
     match = approved()
     scheduling.confirm_match(match_id=match.pk)
     match.refresh_from_db()
