@@ -255,15 +255,34 @@ def _mark_sent(notification, provider_id, provider_status):
     now = timezone.now()
     mine = Notification.objects.filter(pk=notification.pk)
     try:
-        return mine.filter(status__in=[N.SENDING, N.PENDING, N.NEEDS_ATTENTION]).update(
-            status=N.SENT, provider_id=provider_id, provider_status=provider_status, sent_at=now, error="",
-            error_code="", updated_at=now,
-        ) or mine.filter(provider_id__in=["", provider_id]).update(
-            provider_id=provider_id, sent_at=Coalesce(F("sent_at"), now)
-        )
+        # Already settled (by a callback or the sweep): only fill in the message id if it had none.
+        return _finish_sent(notification.pk, provider_id, provider_status, now) or mine.filter(
+            provider_id__in=["", provider_id]).update(provider_id=provider_id, sent_at=Coalesce(F("sent_at"), now))
     except IntegrityError:
         log.error("message %s is already recorded for another notification than %s", provider_id, notification.pk)
         return 0
+
+
+# The finish of a send, one statement. Outside a transaction it commits without waiting for the disk
+# (synchronous_commit off for this one commit): should the database lose it in a crash, the row is still
+# "sending" and the settling sweep finds the message at the provider, so nothing is sent twice or lost.
+# Inside the domain's transaction the setting is left alone. Only the claim must be durable before a send.
+FINISH_SQL = """
+WITH quick AS (SELECT set_config('synchronous_commit', %(sync)s, true))
+UPDATE {table} SET status = 'sent', provider_id = %(provider_id)s, provider_status = %(provider_status)s,
+    sent_at = %(now)s, error = '', error_code = '', updated_at = %(now)s
+FROM quick
+WHERE id = %(id)s AND status IN ('sending', 'pending', 'needs_attention')
+"""
+
+
+def _finish_sent(notification_id, provider_id, provider_status, now):
+    sync = "on" if connection.in_atomic_block else "off"
+    with connection.cursor() as cursor:
+        cursor.execute(FINISH_SQL.format(table=Notification._meta.db_table), {
+            "sync": sync, "provider_id": provider_id, "provider_status": provider_status, "now": now,
+            "id": notification_id})
+        return cursor.rowcount
 
 
 def _failed(notification, exc):
