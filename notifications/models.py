@@ -30,6 +30,8 @@ class Notification(models.Model):
     to = models.CharField(max_length=254)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
+    # An email's HTML alternative (the plain-text `body` is always sent too); blank for texts.
+    html = models.TextField(blank=True)
     ics = models.TextField(blank=True)
     ics_method = models.CharField(max_length=16, blank=True)
     match = models.ForeignKey(

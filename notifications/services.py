@@ -53,7 +53,7 @@ def claim_timeout():
 
 
 def queue_notification(*, key, channel, kind, to, body, subject="", ics="", ics_method="", match=None,
-                       recipient_tz=None, urgent=False, not_before=None, stands_for=""):
+                       recipient_tz=None, urgent=False, not_before=None, stands_for="", html=""):
     """Write one outbox row (once per key) and queue its send after the transaction commits.
 
     A text is made GSM-7 where possible, must fit in two segments and, unless `urgent`, is held
@@ -71,7 +71,7 @@ def queue_notification(*, key, channel, kind, to, body, subject="", ics="", ics_
         defaults={
             "channel": channel, "kind": kind, "to": to, "body": body, "subject": subject,
             "ics": ics, "ics_method": ics_method, "match": match, "not_before": not_before,
-            "stands_for": stands_for,
+            "stands_for": stands_for, "html": html,
         },
     )
     if created and not_before is None:
@@ -136,7 +136,7 @@ def claim(notification_id):
     return Notification(**dict(zip(CLAIMED_COLUMNS, row, strict=True))) if row else None
 
 
-CLAIMED_COLUMNS = ("id", "status", "channel", "kind", "to", "subject", "body", "ics", "ics_method", "match_id",
+CLAIMED_COLUMNS = ("id", "status", "channel", "kind", "to", "subject", "body", "html", "ics", "ics_method", "match_id",
                    "stands_for", "attempts", "claimed_at", "error", "error_code")
 # Opted out: "suppressed"; flagged invalid: "failed"; else "sending". A final status is its own sent_at-less end.
 CLAIM_SQL = """
@@ -369,6 +369,8 @@ def invitation_email(notification):
         subject=notification.subject, body=notification.body, to=[notification.to],
         ics_method=notification.ics_method or "REQUEST",
     )
+    if notification.html:
+        email.attach_alternative(notification.html, "text/html")
     if notification.ics:
         email.attach_alternative(notification.ics, "text/calendar")
         # Bytes, not text: Django would write a str attachment of a non-text type as Latin-1 escapes.

@@ -225,7 +225,7 @@ CELERY_TASK_QUEUES = [Queue("celery"), Queue("housekeeping")]
 HOUSEKEEPING_TASKS = [
     "notifications.sweep_outbox", "notifications.settle_notification", "scheduling.expire_stale_invitations",
     "scheduling.queue_due_reminders", "scheduling.plan_matching", "scheduling.withdraw_uncleared_mentors",
-    "accounts.send_signup_digests",
+    "scheduling.send_signup_digests",
 ]
 CELERY_TASK_ROUTES = {name: {"queue": "housekeeping"} for name in HOUSEKEEPING_TASKS}
 CELERY_BEAT_SCHEDULE = {
@@ -236,6 +236,8 @@ CELERY_BEAT_SCHEDULE = {
     "plan-matching": {"task": "scheduling.plan_matching", "schedule": 3600.0},
     # Daily: lapse checks past their date and take mentors out of sessions their check will not cover.
     "withdraw-uncleared-mentors": {"task": "scheduling.withdraw_uncleared_mentors", "schedule": 86400.0},
+    # Daily: one email per coordinator listing the sign-ups awaiting them (keyed by date: once a day).
+    "send-signup-digests": {"task": "scheduling.send_signup_digests", "schedule": 86400.0},
 }
 # Publishing to a broker that is down must not hang the request that wrote the outbox row:
 # give up quickly; the outbox sweeper queues the row once the broker is back.
