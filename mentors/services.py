@@ -18,7 +18,6 @@ from core.accounts import (
     set_password_link,
     tell_owner_about_repeat_signup,
 )
-
 from notifications import emails
 
 from . import validation
