@@ -149,8 +149,9 @@ def test_the_invitation_email_is_imip_text_and_calendar_alternatives_plus_the_ic
     assert message.get_content_type() == "multipart/mixed"
     alternative, attachment = message.get_payload()
     assert alternative.get_content_type() == "multipart/alternative"
-    plain, calendar_part = alternative.get_payload()
+    plain, html, calendar_part = alternative.get_payload()  # the richest (the calendar) last
     assert plain.get_content_type() == "text/plain"
+    assert html.get_content_type() == "text/html"
     assert calendar_part.get_content_type() == "text/calendar"
     assert calendar_part.get_param("method") == "REQUEST"
     assert calendar_part.get_content_charset() == "utf-8"
