@@ -3,8 +3,9 @@ from datetime import timedelta
 
 import pytest
 
-from notifications.inbound import STOP_WORDS, handle_inbound
-from notifications.models import InboundMessage, Notification
+from notifications.inbound import STOP_WORDS
+from notifications.models import Notification
+from notifications.tests.test_inbound import PHONE, last, reply
 from scheduling import messages
 from scheduling import requests as request_flow
 from scheduling import services as scheduling
@@ -12,16 +13,6 @@ from scheduling.models import Match
 from scheduling.tests.factories import next_weekday
 
 pytestmark = pytest.mark.django_db
-PHONE = "+15185550177"
-sids = iter(f"SM{n:032d}" for n in range(10**6))
-
-
-def reply(body, phone=PHONE):
-    return handle_inbound(message_sid=next(sids), from_number=phone, to_number="+15005550006", body=body)
-
-
-def last():
-    return InboundMessage.objects.order_by("-pk").first()
 
 
 def status(match):
