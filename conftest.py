@@ -124,7 +124,7 @@ def celery_worker_process(transactional_db, settings, tmp_path, redis_server):
         pytest.fail("the worker tests need PostgreSQL (DATABASE_URL)")
     workers = []
 
-    def start(**overrides):
+    def start(queues=None, **overrides):
         mail_dir = tmp_path / "mail"
         mail_dir.mkdir(exist_ok=True)
         env = worker_env(
@@ -134,7 +134,7 @@ def celery_worker_process(transactional_db, settings, tmp_path, redis_server):
             PUBLIC_BASE_URL=settings.PUBLIC_BASE_URL, EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=mail_dir, **overrides,
         )
-        worker = WorkerProcess(env, name="test").start()
+        worker = WorkerProcess(env, name="test", queues=queues).start()
         workers.append(worker)
         return worker
 

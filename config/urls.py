@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from config import lockout
+from core.password_reset import ThemedPasswordResetForm
 from core.throttles import throttle_page
 from mentors import urls as mentor_urls
 from mentors.api import MyMentorProfile
@@ -34,8 +35,10 @@ urlpatterns = [
     path("", include(vetting_urls)),
     path("api/", include(school_urls.api_patterns)),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=EmailLoginForm), name="login"),
-    path("accounts/password_reset/", throttle_page("password-reset")(auth_views.PasswordResetView.as_view()),
-         name="password_reset"),
+    path("accounts/password_reset/", throttle_page("password-reset")(auth_views.PasswordResetView.as_view(
+        form_class=ThemedPasswordResetForm, subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.txt",
+        html_email_template_name="registration/password_reset_email.html")), name="password_reset"),
     path("accounts/reset/<uidb64>/<token>/", SetPasswordView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include(mentor_urls)),

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core import accounts
@@ -17,6 +18,7 @@ from core.accounts import (
     set_password_link,
     tell_owner_about_repeat_signup,
 )
+from notifications import emails
 
 from . import validation
 from .models import AvailabilityWindow, BlackoutDate, Mentor, VettingChange
@@ -148,10 +150,38 @@ def approve_mentor(*, mentor_id, actor, via="web"):
         _audit(mentor, kind=VettingChange.Kind.STATUS, was=mentor.status, now=Mentor.Status.APPROVED,
                actor=actor, via=via)
         mentor.status = Mentor.Status.APPROVED
+        _email_approved(mentor)
     elif mentor.status != Mentor.Status.APPROVED:
         raise ValidationError({"status": f"This volunteer is {mentor.get_status_display()}; "
                                          "only pending volunteers can be approved."})
     return mentor
+
+
+@transaction.atomic
+def _next_steps(mentor):
+    steps = []
+    if mentor.cleared_through() is None:
+        steps.append("Your coordinator starts your background check; classroom visits wait until it is cleared "
+                     "(virtual sessions may not need it).")
+    if mentor.can_be_texted:
+        steps.append(f"When a classroom needs you, we text {mentor.phone}: reply YES or NO. Each invitation also "
+                     "comes by email with a calendar entry and Accept and Decline links.")
+    else:
+        steps.append("When a classroom needs you, we email you an invitation with Accept and Decline links. Add a "
+                     "mobile number to your profile to get invitations by text too.")
+    steps.append("Keep your availability and blackout dates up to date, so invitations fit your week.")
+    return steps
+
+
+def _email_approved(mentor):
+    alliance = mentor.company.alliance
+    emails.queue_email(
+        key=f"volunteer-approved:email:{mentor.user.email}", kind="volunteer_approved", to=mentor.user.email,
+        subject=f"Welcome to {alliance.name}: you're approved as a mentor", template="volunteer_approved",
+        context={"alliance_name": alliance.name, "name": mentor.display_name, "next_steps": _next_steps(mentor),
+                 "sessions_url": accounts.site_url(reverse("my-sessions")),
+                 "why": f"You got this email because you signed up as a volunteer with {alliance.name}."},
+    )
 
 
 @transaction.atomic
@@ -202,9 +232,10 @@ def record_background_check(*, mentor_id, actor, status, reference="", expires=N
     return mentor
 
 
-def number_flagged_invalid(phone):
-    """Whether a profile with this number was flagged as unable to get texts (NOTIFICATIONS_BAD_NUMBER_CHECK)."""
-    return Mentor.objects.filter(phone=phone, phone_invalid_at__isnull=False).exists()
+def invalid_numbers():
+    """The numbers of profiles flagged as unable to get texts, as a query the outbox's claim embeds
+    (NOTIFICATIONS_INVALID_NUMBERS)."""
+    return Mentor.objects.filter(phone_invalid_at__isnull=False).exclude(phone="").values("phone")
 
 
 def flag_bad_number(phone):

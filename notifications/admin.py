@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from . import services
 from .models import CalendarFeedToken, InboundMessage, Notification, SmsOptOut
 
 
@@ -9,6 +10,19 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel", "kind"]
     search_fields = ["to", "key", "provider_id"]
     readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["resend"]
+
+    @admin.action(description="Send again (messages that need attention)")
+    def resend(self, request, queryset):
+        """The API's resend, row by row: at most once still holds; rows not needing attention are skipped."""
+        done = 0
+        for notification in queryset.filter(status=Notification.Status.NEEDS_ATTENTION):
+            try:
+                services.resend_notification(notification_id=notification.pk, visible=self.get_queryset(request))
+                done += 1
+            except services.CannotResend:
+                continue  # settled by someone else meanwhile
+        self.message_user(request, f"{done} message(s) sent again or settled.", messages.SUCCESS)
 
     def get_queryset(self, request):
         """A coordinator with admin access sees their own alliance's messages only."""

@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from core.roles import IsCoordinator, coordinator_of
 
-from . import feeds, inbound
+from . import feeds, inbound, services
 from .filters import InboxFilter, NotificationFilter
 from .models import CalendarFeedToken, InboundMessage, Notification
 
@@ -81,10 +81,18 @@ class ResolveInboundMessage(APIView):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    held_until = serializers.SerializerMethodField(help_text="When a held message (quiet hours, a retry) may go.")
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "channel", "to", "status", "provider_status", "error_code", "error", "attempts",
-                  "match", "created_at", "sent_at"]
+                  "match", "created_at", "sent_at", "held_until", "withdrawn_reason"]
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_held_until(self, notification):
+        if notification.status != Notification.Status.PENDING or notification.not_before is None:
+            return None
+        return serializers.DateTimeField().to_representation(notification.not_before)
 
 
 class AllianceNotifications(generics.ListAPIView):
@@ -100,3 +108,18 @@ class AllianceNotifications(generics.ListAPIView):
             return Notification.objects.none()
         alliance = coordinator_of(self.request.user).alliance
         return Notification.objects.filter(match__session__alliance=alliance).order_by("-created_at", "-pk")
+
+
+class ResendNotification(APIView):
+    """Send again a message that needs attention (409 for any other); at most once still holds: a text is
+    first looked for at the provider, and recorded as sent if it went out after all."""
+
+    permission_classes = [IsCoordinator]
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    def post(self, request, pk):
+        alliance = coordinator_of(request.user).alliance
+        notification = services.resend_notification(
+            notification_id=pk, visible=Notification.objects.filter(match__session__alliance=alliance)
+        )
+        return Response(NotificationSerializer(notification).data)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import services
-from .models import Notification, SmsOptOut
+from .models import Notification
 
 log = logging.getLogger(__name__)
 N = Notification.Status
@@ -74,6 +74,8 @@ def _apply(notification, provider_id, provider_status, error_code):
     if error_code:
         notification.error_code = str(error_code)
         notification.error = f"delivery failed with Twilio error {error_code}"
+    elif notification.status != N.FAILED:
+        notification.error_code = notification.error = ""  # delivered after a retry: the old error is history
     notification.save(update_fields=["provider_id", "provider_status", "status", "sent_at", "error_code", "error",
                                      "updated_at"])
 
@@ -81,6 +83,6 @@ def _apply(notification, provider_id, provider_status, error_code):
 def _act_on_error(phone, error_code):
     code = str(error_code or "")
     if code in OPTED_OUT_CODES:
-        SmsOptOut.objects.get_or_create(phone=phone)
+        services.record_carrier_opt_out(phone)
     elif code in BAD_NUMBER_CODES:
         services.flag_bad_number(phone)

@@ -12,6 +12,8 @@ class DeliveryError(Exception):
         self.code = str(code or "")
         self.bad_number = bad_number
         self.opted_out = opted_out
+        # Seconds the provider asked us to wait before trying again (Retry-After), if it said.
+        self.retry_after = None
 
 
 class EmailError(DeliveryError):

@@ -12,12 +12,13 @@ function of a higher layer, imported when first called (so tests may override th
   `inbound.Outcome`, or None for "not understood" (the text goes to the coordinators' inbox).
 - NOTIFICATIONS_ALLIANCE_OF_PHONE(phone): the alliance of the mentor or teacher with this number, or None for
   an unknown number. Used for the inbox and the HELP answer (its name, contact_phone, contact_email).
-- NOTIFICATIONS_BAD_NUMBER_HANDLER(phone) and NOTIFICATIONS_BAD_NUMBER_CHECK(phone) -> bool: the provider says
-  the number cannot get texts; is it already flagged so? (the profiles that hold phone numbers own the flag).
+- NOTIFICATIONS_BAD_NUMBER_HANDLER(phone): the provider says the number cannot get texts (the profiles that
+  hold phone numbers own the flag). NOTIFICATIONS_INVALID_NUMBERS() -> a query of the phone values flagged so
+  (`.values("phone")`); the outbox's claim embeds it as a subquery, so no text goes to them.
+- NOTIFICATIONS_STILL_STANDS(notification) -> reason or None: asked at send time, for a row the domain wrote
+  with a `stands_for`, whether the message is still true (the match is still in the state it was written
+  for, the session has not started). A reason withdraws the row, recorded, instead of sending it.
 - NOTIFICATIONS_CALENDAR_FEED(user) -> [calendar.Invitation]: what a personal calendar feed contains.
-
-A later question of the same shape ("does this held message still stand at send time?") gets its own
-setting here in the same way.
 """
 from django.conf import settings
 from django.utils.module_loading import import_string

@@ -6,6 +6,7 @@ Texts the system cannot act on are kept for the coordinators of the sender's all
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,8 +24,12 @@ STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE
 STOP_IN_SENTENCE = {"STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT", "REVOKE"}
 START_WORDS = {"START", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
-YES_WORDS = {"YES", "Y", "1"}
-NO_WORDS = {"NO", "N", "2"}
+YES_WORDS = {"YES", "Y", "YEP", "YEAH", "SURE"}
+NO_WORDS = {"NO", "N", "NOPE"}
+# Words after a YES that take it back ("yes but I can't"): such a text confirms nothing.
+NEGATIONS = {"NOT", "CANT", "CANNOT", "DONT", "WONT", "CAN T", "DON T", "WON T", "UNLESS", "MAYBE"}
+# A bare number answers a numbered list we just sent: the keyword the domain receives with it.
+NUMBER = "NUMBER"
 
 STOP_REPLY = "Mentorbridge: you will get no more texts from us. Reply START to resubscribe."
 START_REPLY = "Mentorbridge: texts are back on. Reply HELP for help, STOP to opt out."
@@ -33,6 +38,8 @@ UNRECOGNISED_REPLY = (
     "Mentorbridge: thanks, a coordinator will read this. Reply YES to accept, NO to decline, HELP for help, "
     "STOP to opt out."
 )
+# How long a question we asked (a numbered list, "reply DROP to cancel") waits for its answer.
+CONTEXT_TTL_HOURS = 12
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,8 @@ class Outcome:
     handled_as: str
     reply: str = ""
     needs_review: bool = False
+    # What the reply asked (a numbered list, a question), kept so the sender's next text can answer it.
+    context: dict | None = None
 
 
 def words(body):
@@ -52,15 +61,34 @@ def _canonical(word):
 
 
 def parse(body):
-    """("YES", None) for " yes! " or "1", ("YES", 2) for "yes 2", ("OPTOUT", None) for "opt-out", else (None, None)."""
+    """What a reply says: its first word decides, an optional number picks from a list.
+
+    ("YES", None) for " yes! " or "Yes please", ("YES", 2) for "yes 2", ("NUMBER", 2) for a bare "2",
+    ("OPTOUT", None) for "opt-out", ("DROP", None) for "drop"; (None, None) for anything ambiguous
+    ("yes no", "yes but I can't").
+    """
     found = words(body)
-    if len(found) == 1:
-        return _canonical(found[0]), None
+    if not found:
+        return None, None
     if "".join(found) in STOP_WORDS | START_WORDS:
         return "".join(found), None
-    if len(found) == 2 and found[0] in YES_WORDS | NO_WORDS and found[1].isdigit():
-        return _canonical(found[0]), int(found[1])
+    if len(found) == 1 and found[0].isdigit():
+        return NUMBER, int(found[0])
+    first, rest = _canonical(found[0]), found[1:]
+    choice = int(rest[0]) if rest and rest[0].isdigit() else None
+    if first in ("YES", "NO"):
+        said = {_canonical(word) for word in rest}
+        if said & {"YES", "NO"} - {first} or _negated(rest):
+            return None, None
+        return first, choice
+    if len(found) == 1 or (len(found) == 2 and choice is not None):
+        return first, choice
     return None, None
+
+
+def _negated(rest):
+    joined = " ".join(rest)
+    return bool(NEGATIONS.intersection(rest)) or any(f" {n} " in f" {joined} " for n in NEGATIONS)
 
 
 def asks_to_stop(body):
@@ -82,7 +110,8 @@ def handle_inbound(*, message_sid, from_number, to_number, body):
             )
             outcome = _act(from_number, body)
             InboundMessage.objects.filter(pk=message.pk).update(
-                handled_as=outcome.handled_as, reply=outcome.reply, needs_review=outcome.needs_review
+                handled_as=outcome.handled_as, reply=outcome.reply, needs_review=outcome.needs_review,
+                context=outcome.context or {},
             )
     except IntegrityError:  # the same MessageSid, handled by a concurrent request
         return InboundMessage.objects.get(message_sid=message_sid).reply
@@ -124,6 +153,16 @@ def _help_text(alliance):
         return "Mentorbridge connects STEM volunteers with classrooms. Reply STOP to opt out."
     contact = ", ".join(filter(None, [alliance.contact_phone, alliance.contact_email]))
     return f"Mentorbridge ({alliance.name}): questions? {contact}. Reply STOP to opt out."
+
+
+def previous_context(phone, now=None):
+    """What our last answer to `phone` asked, if it is recent enough to be answered now; else {}."""
+    now = now or timezone.now()
+    last = (InboundMessage.objects.filter(from_number=phone).exclude(handled_as="")
+            .order_by("-received_at", "-pk").only("context", "received_at").first())
+    if last is None or last.received_at < now - timedelta(hours=CONTEXT_TTL_HOURS):
+        return {}
+    return last.context or {}
 
 
 def mark_reviewed(*, message_id, alliance, actor):

@@ -18,6 +18,8 @@ class Notification(models.Model):
         SENT = "sent"
         DELIVERED = "delivered"
         SUPPRESSED = "suppressed"
+        # No longer true by the time it would go out (the match moved on): never sent, `withdrawn_reason` says why.
+        WITHDRAWN = "withdrawn"
         FAILED = "failed"
         NEEDS_ATTENTION = "needs_attention", "needs attention"
 
@@ -28,11 +30,17 @@ class Notification(models.Model):
     to = models.CharField(max_length=254)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
+    # An email's HTML alternative (the plain-text `body` is always sent too); blank for texts.
+    html = models.TextField(blank=True)
     ics = models.TextField(blank=True)
     ics_method = models.CharField(max_length=16, blank=True)
     match = models.ForeignKey(
         "scheduling.Match", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
     )
+    # What the domain wrote this message for (e.g. "approved,invited@3"); checked again at send time through
+    # NOTIFICATIONS_STILL_STANDS, so a message that is no longer true is withdrawn, not sent. Blank: always true.
+    stands_for = models.CharField(max_length=64, blank=True)
+    withdrawn_reason = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     # Not to be sent before this (a retry's backoff, or quiet hours); null means now.
@@ -73,6 +81,8 @@ class InboundMessage(models.Model):
     body = models.TextField(blank=True)
     handled_as = models.CharField(max_length=32, blank=True)
     reply = models.TextField(blank=True)
+    # What the reply asked of the sender (a numbered list, a question), so their next text can answer it.
+    context = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     # The alliance of the mentor or teacher with this number; null for unknown numbers.
     alliance = models.ForeignKey(
@@ -92,9 +102,14 @@ class InboundMessage(models.Model):
 
 
 class SmsOptOut(models.Model):
-    """A number that replied STOP: no text goes to it until it replies START."""
+    """A number that replied STOP (or that the carrier reports opted out): no text goes to it until START."""
+
+    class Source(models.TextChoices):
+        REPLY = "reply", "replied STOP"
+        CARRIER = "carrier", "opted out at the carrier (Twilio 21610)"
 
     phone = models.CharField(max_length=20, unique=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.REPLY)
     opted_out_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

@@ -17,12 +17,15 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEText
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from . import hooks, quiet_hours, ratelimit, sms, sms_text
+from core.errors import DomainError
+
+from . import calendar, hooks, quiet_hours, ratelimit, sms, sms_text
 from .errors import EmailError
 from .models import Notification, SmsOptOut
 
@@ -50,11 +53,12 @@ def claim_timeout():
 
 
 def queue_notification(*, key, channel, kind, to, body, subject="", ics="", ics_method="", match=None,
-                       recipient_tz=None, urgent=False, not_before=None):
+                       recipient_tz=None, urgent=False, not_before=None, stands_for="", html=""):
     """Write one outbox row (once per key) and queue its send after the transaction commits.
 
     A text is made GSM-7 where possible, must fit in two segments and, unless `urgent`, is held
-    through the recipient's quiet hours (`recipient_tz`).
+    through the recipient's quiet hours (`recipient_tz`). `stands_for` is what the domain wrote the
+    message for; it is asked again at send time (NOTIFICATIONS_STILL_STANDS) whether that still holds.
     """
     subject = _shorten(subject, Notification._meta.get_field("subject").max_length)
     if channel == Notification.Channel.SMS:
@@ -67,35 +71,46 @@ def queue_notification(*, key, channel, kind, to, body, subject="", ics="", ics_
         defaults={
             "channel": channel, "kind": kind, "to": to, "body": body, "subject": subject,
             "ics": ics, "ics_method": ics_method, "match": match, "not_before": not_before,
+            "stands_for": stands_for, "html": html,
         },
     )
     if created and not_before is None:
-        transaction.on_commit(partial(enqueue_send, notification.pk))
+        transaction.on_commit(partial(enqueue_send, notification.pk, channel=channel))
     return notification
+
+
+def withdraw(notifications, *, reason):
+    """Held or queued messages that are no longer true: never sent, with `reason` recorded. Returns how many.
+
+    The one way a pending message is taken back, at the change that made it untrue or at send time.
+    """
+    return notifications.filter(status=N.PENDING).update(
+        status=N.WITHDRAWN, withdrawn_reason=_shorten(reason, 200), updated_at=timezone.now()
+    )
 
 
 def _shorten(text, limit):
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
-def enqueue_send(notification_id, countdown=None):
+def enqueue_send(notification_id, countdown=None, *, channel=None):
     """Hand a row to a worker. A broker outage loses nothing: the sweeper re-queues pending rows."""
     from .tasks import send_notification  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
 
-    _enqueue(send_notification, notification_id, countdown)
+    _enqueue(send_notification, (notification_id, channel), countdown)
 
 
 def enqueue_settle(notification_id, countdown):
     from .tasks import settle_notification_task  # noqa: PLC0415 -- tasks.py, the adapters, imports this module
 
-    _enqueue(settle_notification_task, notification_id, countdown)
+    _enqueue(settle_notification_task, (notification_id,), countdown)
 
 
-def _enqueue(task, notification_id, countdown):
+def _enqueue(task, args, countdown):
     try:
-        task.apply_async((notification_id,), countdown=countdown)
+        task.apply_async(args, countdown=countdown)
     except Exception:  # noqa: BLE001 - any broker failure; the row waits in PostgreSQL for the sweeper
-        log.warning("could not queue %s for notification %s; the outbox sweeper will", task.name, notification_id)
+        log.warning("could not queue %s for notification %s; the outbox sweeper will", task.name, args[0])
 
 
 def due(now=None):
@@ -105,36 +120,90 @@ def due(now=None):
 
 
 def claim(notification_id):
-    """Win the right to send a due row. Only the worker whose UPDATE matched sends."""
-    won = due().filter(pk=notification_id).update(
-        status=N.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1, error="", error_code=""
-    )
-    return Notification.objects.filter(pk=notification_id).first() if won else None
+    """Win the right to send a due row: one `UPDATE ... RETURNING`; only the worker whose UPDATE matched sends.
+
+    The same statement settles a text that must not go out: to a number that opted out (suppressed) or
+    that was flagged invalid (failed). Returns the row as claimed (status "sending", or already final),
+    or None when it is gone, not yet due, or another worker has it.
+    """
+    invalid_sql, invalid_params = _invalid_numbers_sql()
+    now = timezone.now()
+    sql = CLAIM_SQL.format(table=Notification._meta.db_table, optout=SmsOptOut._meta.db_table,
+                           invalid=invalid_sql, columns=", ".join(f'n."{c}"' for c in CLAIMED_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"now": now, "id": notification_id, **invalid_params})
+        row = cursor.fetchone()
+    return Notification(**dict(zip(CLAIMED_COLUMNS, row, strict=True))) if row else None
 
 
-def deliver_notification(notification_id):
-    """Send one pending notification at most once. Returns a delay in seconds to try again, or None."""
-    channel = due().filter(pk=notification_id).values_list("channel", flat=True).first()
-    if channel is None:
-        return None  # gone, not yet due, or another worker has it
-    if channel == Notification.Channel.SMS and not ratelimit.acquire_send_slot(RATE_WAIT_SECONDS):
+CLAIMED_COLUMNS = ("id", "status", "channel", "kind", "to", "subject", "body", "html", "ics", "ics_method", "match_id",
+                   "stands_for", "attempts", "claimed_at", "error", "error_code")
+# Opted out: "suppressed"; flagged invalid: "failed"; else "sending". A final status is its own sent_at-less end.
+CLAIM_SQL = """
+WITH target AS (
+    SELECT n.id, n.channel = 'sms' AS sms,
+           (SELECT source FROM {optout} o WHERE o.phone = n."to") AS opted_out,
+           n."to" IN ({invalid}) AS invalid
+    FROM {table} n
+    WHERE n.id = %(id)s AND n.status = 'pending' AND (n.not_before IS NULL OR n.not_before <= %(now)s)
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE {table} n SET
+    attempts = n.attempts + 1, claimed_at = %(now)s, updated_at = %(now)s, error_code = '',
+    status = CASE WHEN t.sms AND t.opted_out IS NOT NULL THEN 'suppressed'
+                  WHEN t.sms AND t.invalid THEN 'failed' ELSE 'sending' END,
+    error = CASE WHEN t.sms AND t.opted_out = 'carrier' THEN '{carrier}'
+                 WHEN t.sms AND t.opted_out IS NOT NULL THEN '{replied}'
+                 WHEN t.sms AND t.invalid THEN '{invalid_number}' ELSE '' END
+FROM target t
+WHERE n.id = t.id AND n.status = 'pending'
+RETURNING {columns}
+""".replace("{carrier}", "the recipient opted out at the carrier (Twilio 21610)").replace(
+    "{replied}", "the recipient replied STOP").replace(
+    "{invalid_number}", "the number on the profile was flagged invalid")
+
+
+def _invalid_numbers_sql():
+    """The domain's numbers flagged invalid (NOTIFICATIONS_INVALID_NUMBERS, a query of phone values) as SQL."""
+    query = hooks.call("NOTIFICATIONS_INVALID_NUMBERS")
+    sql, params = query.query.sql_with_params()
+    names = {f"invalid_{n}": value for n, value in enumerate(params)}
+    return sql % tuple(f"%({name})s" for name in names), names
+
+
+def deliver_notification(notification_id, channel=None):
+    """Send one pending notification at most once. Returns a delay in seconds to try again, or None.
+
+    A text waits for a slot of the shared send rate first (before the claim, so a wait holds no claim).
+    """
+    if channel in (None, Notification.Channel.SMS) and not ratelimit.acquire_send_slot(RATE_WAIT_SECONDS):
         return RATE_RETRY_SECONDS
     notification = claim(notification_id)
-    if notification is None:
+    if notification is None or notification.status != N.SENDING:
+        return None  # gone, not due, another worker's, or settled by the claim itself (opted out, invalid)
+    if notification.stands_for and not _still_stands(notification):
         return None
     if notification.channel == Notification.Channel.SMS:
         return _deliver_sms(notification)
     return _deliver_email(notification)
 
 
-def _deliver_sms(notification):
-    if SmsOptOut.objects.filter(phone=notification.to).exists():
-        return _finish(notification, N.SUPPRESSED, error="the recipient replied STOP")
-    if _number_flagged_invalid(notification.to):
-        return _finish(notification, N.FAILED, error="the number on the profile was flagged invalid")
+def _still_stands(notification):
+    """Ask the domain whether the message is still true; withdraw it, with the reason, when it is not."""
+    reason = hooks.call("NOTIFICATIONS_STILL_STANDS", notification)
+    if reason:
+        Notification.objects.filter(pk=notification.pk, status=N.SENDING).update(
+            status=N.WITHDRAWN, withdrawn_reason=_shorten(reason, 200), error=""
+        )
+        log.info("notification %s withdrawn at send time: %s", notification.pk, reason)
+        return False
     if not _still_claimed(notification):
         log.warning("notification %s was settled while this worker stalled; not sending", notification.pk)
-        return None
+        return False
+    return True
+
+
+def _deliver_sms(notification):
     try:
         sent = sms.send_sms(
             to=notification.to, body=notification.body, status_callback=status_callback_url(notification.pk),
@@ -164,24 +233,56 @@ def _deliver_email(notification):
 
 
 def record_sent(notification, provider_id, *, provider_status=""):
-    """The provider accepted the message: the row is sent, whoever (worker, callback, settle) gets here first."""
-    now = timezone.now()
+    """The provider accepted the message: the row is sent, whoever (worker, callback, settle) gets here first.
+
+    A message about a match tells the domain in the same transaction (its locks first); any other is one
+    UPDATE. Either way the row's old error is cleared.
+    """
+    if notification.match_id is None:
+        updated = _mark_sent(notification, provider_id, provider_status)
+        if updated:
+            notify_sent(notification)
+        return bool(updated)
     with transaction.atomic():
         _lock_what_sent_starts(notification)
-        mine = Notification.objects.filter(pk=notification.pk)
-        try:
-            updated = mine.filter(status__in=[N.SENDING, N.PENDING, N.NEEDS_ATTENTION]).update(
-                status=N.SENT, provider_id=provider_id, provider_status=provider_status, sent_at=now, error="",
-                error_code="",
-            ) or mine.filter(provider_id__in=["", provider_id]).update(
-                provider_id=provider_id, sent_at=Coalesce(F("sent_at"), now)
-            )
-        except IntegrityError:
-            log.error("message %s is already recorded for another notification than %s", provider_id, notification.pk)
-            return False
+        updated = _mark_sent(notification, provider_id, provider_status)
         if updated:
             notify_sent(notification)
     return bool(updated)
+
+
+def _mark_sent(notification, provider_id, provider_status):
+    now = timezone.now()
+    mine = Notification.objects.filter(pk=notification.pk)
+    try:
+        # Already settled (by a callback or the sweep): only fill in the message id if it had none.
+        return _finish_sent(notification.pk, provider_id, provider_status, now) or mine.filter(
+            provider_id__in=["", provider_id]).update(provider_id=provider_id, sent_at=Coalesce(F("sent_at"), now))
+    except IntegrityError:
+        log.error("message %s is already recorded for another notification than %s", provider_id, notification.pk)
+        return 0
+
+
+# The finish of a send, one statement. Outside a transaction it commits without waiting for the disk
+# (synchronous_commit off for this one commit): should the database lose it in a crash, the row is still
+# "sending" and the settling sweep finds the message at the provider, so nothing is sent twice or lost.
+# Inside the domain's transaction the setting is left alone. Only the claim must be durable before a send.
+FINISH_SQL = """
+WITH quick AS (SELECT set_config('synchronous_commit', %(sync)s, true))
+UPDATE {table} SET status = 'sent', provider_id = %(provider_id)s, provider_status = %(provider_status)s,
+    sent_at = %(now)s, error = '', error_code = '', updated_at = %(now)s
+FROM quick
+WHERE id = %(id)s AND status IN ('sending', 'pending', 'needs_attention')
+"""
+
+
+def _finish_sent(notification_id, provider_id, provider_status, now):
+    sync = "on" if connection.in_atomic_block else "off"
+    with connection.cursor() as cursor:
+        cursor.execute(FINISH_SQL.format(table=Notification._meta.db_table), {
+            "sync": sync, "provider_id": provider_id, "provider_status": provider_status, "now": now,
+            "id": notification_id})
+        return cursor.rowcount
 
 
 def _failed(notification, exc):
@@ -195,13 +296,14 @@ def _failed(notification, exc):
     if exc.bad_number:
         flag_bad_number(notification.to)
     if exc.opted_out:
-        SmsOptOut.objects.get_or_create(phone=notification.to)
+        record_carrier_opt_out(notification.to)
     status = N.SUPPRESSED if exc.opted_out else N.NEEDS_ATTENTION if exc.retryable else N.FAILED
     return _finish(notification, status, error_code=exc.code, error=str(exc))
 
 
 def _retry_later(notification, exc):
-    delay = backoff_seconds(notification.attempts)
+    # A provider that says when to come back (Retry-After on a 429) is believed, over our own backoff.
+    delay = max(backoff_seconds(notification.attempts), getattr(exc, "retry_after", 0) or 0)
     Notification.objects.filter(pk=notification.pk, status=N.SENDING).update(
         status=N.PENDING, error_code=exc.code, error=str(exc), not_before=timezone.now() + timedelta(seconds=delay),
     )
@@ -225,8 +327,9 @@ def _lock_what_sent_starts(notification):
     hooks.call("NOTIFICATIONS_BEFORE_SENT", notification)
 
 
-def _number_flagged_invalid(phone):
-    return hooks.call("NOTIFICATIONS_BAD_NUMBER_CHECK", phone)
+def record_carrier_opt_out(phone):
+    """The carrier says the number opted out (Twilio 21610): no text goes to it until it replies START."""
+    SmsOptOut.objects.get_or_create(phone=phone, defaults={"source": SmsOptOut.Source.CARRIER})
 
 
 def flag_bad_number(phone):
@@ -266,10 +369,41 @@ def invitation_email(notification):
         subject=notification.subject, body=notification.body, to=[notification.to],
         ics_method=notification.ics_method or "REQUEST",
     )
+    if notification.html:
+        email.attach_alternative(notification.html, "text/html")
     if notification.ics:
         email.attach_alternative(notification.ics, "text/calendar")
-        email.attach("invite.ics", notification.ics, "application/ics")
+        # Bytes, not text: Django would write a str attachment of a non-text type as Latin-1 escapes.
+        email.attach("invite.ics", calendar.to_bytes(notification.ics), "application/ics")
     return email
+
+
+# Sending again what needs attention
+
+
+class CannotResend(DomainError):
+    code = "not_needing_attention"
+    http_status = 409
+
+
+def resend_notification(*, notification_id, visible=None):
+    """A coordinator sends again a row that needs attention. At most once still holds: the row goes back to
+    "sending" with a fresh count of tries and is settled as a cut-off send would be (a text is first looked
+    for at the provider and recorded as sent if it went out after all; else it is queued again).
+
+    `visible` limits which rows the caller may touch (Http404 otherwise); CannotResend (409) for a row that
+    does not need attention.
+    """
+    notification = get_object_or_404(visible if visible is not None else Notification.objects, pk=notification_id)
+    taken = Notification.objects.filter(pk=notification.pk, status=N.NEEDS_ATTENTION).update(
+        status=N.SENDING, attempts=0, claimed_at=Coalesce(F("claimed_at"), timezone.now()),
+        error="sent again by a coordinator",
+    )
+    if not taken:
+        raise CannotResend(f"This message is {notification.status}; only one that needs attention is sent again.")
+    settle_notification(notification.pk, now=timezone.now() + claim_timeout())
+    notification.refresh_from_db()
+    return notification
 
 
 # Settling sends that were cut off
@@ -330,7 +464,7 @@ def _back_to_pending(notification, reason):
         status=N.PENDING, not_before=None, error=reason
     )
     if settled:
-        transaction.on_commit(partial(enqueue_send, notification.pk))
+        transaction.on_commit(partial(enqueue_send, notification.pk, channel=notification.channel))
     return bool(settled)
 
 
@@ -348,9 +482,9 @@ def requeue_pending(now=None, older_than=None):
     if older_than is None:
         older_than = timedelta(seconds=settings.NOTIFICATION_REQUEUE_AFTER_SECONDS)
     stale = due(now).filter(updated_at__lt=now - older_than)
-    ids = list(stale.values_list("pk", flat=True))
+    rows = list(stale.values_list("pk", "channel"))
     # Touch them, so the next sweep waits its turn instead of queueing them again at once.
-    Notification.objects.filter(pk__in=ids, status=N.PENDING).update(updated_at=now)
-    for notification_id in ids:
-        enqueue_send(notification_id)
-    return len(ids)
+    Notification.objects.filter(pk__in=[pk for pk, _ in rows], status=N.PENDING).update(updated_at=now)
+    for notification_id, channel in rows:
+        enqueue_send(notification_id, channel=channel)
+    return len(rows)

@@ -71,6 +71,10 @@ def fit(template, *, keep=None, max_segments=MAX_ROUTINE_SEGMENTS, **fields):
     keep = keep or {}
     fields = {name: to_gsm7(str(value)) for name, value in fields.items()}
     body = to_gsm7(template.format(**keep, **fields))
+    if segments(body) > max_segments and is_gsm7(to_gsm7(template.format(**keep, **dict.fromkeys(fields, "")))):
+        # One emoji in a topic halves what fits (UCS-2): drop what GSM-7 cannot say before cutting words.
+        fields = {name: "".join(c for c in value if is_gsm7(c)) for name, value in fields.items()}
+        body = to_gsm7(template.format(**keep, **fields))
     while segments(body) > max_segments:
         name = max(fields, key=lambda n: len(fields[n]), default=None)
         if name is None or len(fields[name]) <= len(ELLIPSIS) + 1:

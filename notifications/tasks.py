@@ -1,4 +1,8 @@
-"""Thin Celery adapters over notifications.services: take ids, re-fetch, call one service."""
+"""Thin Celery adapters over notifications.services: take ids, re-fetch, call one service.
+
+Sends run on the default queue; the sweeper and settling run on the `housekeeping` queue
+(CELERY_TASK_ROUTES), so they never wait behind a backlog of sends.
+"""
 from celery import shared_task
 
 from . import services
@@ -6,10 +10,10 @@ from . import services
 
 # A hard limit (prefork pools) well inside the claim timeout, so a settle never races a live send.
 @shared_task(name="notifications.send_notification", time_limit=60)
-def send_notification(notification_id):
-    delay = services.deliver_notification(notification_id)
+def send_notification(notification_id, channel=None):
+    delay = services.deliver_notification(notification_id, channel)
     if delay is not None:
-        services.enqueue_send(notification_id, countdown=delay)
+        services.enqueue_send(notification_id, countdown=delay, channel=channel)
 
 
 @shared_task(name="notifications.settle_notification")

@@ -12,4 +12,5 @@ api_patterns = [
     path("inbox/", api.Inbox.as_view(), name="inbox"),
     path("inbox/<int:pk>/resolve/", api.ResolveInboundMessage.as_view(), name="inbox-resolve"),
     path("notifications/", api.AllianceNotifications.as_view(), name="alliance-notifications"),
+    path("notifications/<int:pk>/resend/", api.ResendNotification.as_view(), name="notification-resend"),
 ]

@@ -7,6 +7,8 @@ from rest_framework.response import Response
 
 from core.pagination import RowPagination
 from core.roles import IsCoordinator, coordinator_of, mentor_of, teacher_of
+from notifications.api import NotificationSerializer
+from notifications.models import Notification
 
 from . import services
 from .filters import MatchFilter
@@ -118,6 +120,14 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
         body = NoShowSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(services.mark_no_show(match_id=match.pk, actor=request.user, **body.validated_data))
+
+    @extend_schema(request=None, responses=NotificationSerializer(many=True))
+    @action(detail=True, methods=["get"], permission_classes=[IsCoordinator])
+    def messages(self, request, pk=None):
+        """Every message about this match: which are held and until when, which were withdrawn and why."""
+        match = self.get_object()
+        rows = Notification.objects.filter(match=match).order_by("created_at", "pk")
+        return Response(NotificationSerializer(rows, many=True).data)
 
     @extend_schema(request=HoursReportSerializer)
     @action(detail=True, methods=["post"], url_path="report-hours")

@@ -6,17 +6,20 @@ SEQUENCE equal to the session's revision.
 """
 from dataclasses import replace
 from datetime import timedelta
+from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 
-from notifications import calendar
+from notifications import calendar, emails
 from notifications.models import Notification
-from notifications.services import queue_notification
+from notifications.services import queue_notification, withdraw
 from notifications.sms_text import fit
 
+from . import answers
 from .models import Match
+from .still_true import stands_for
 
 # How far back a personal calendar feed keeps past sessions, and which bookings it shows.
 FEED_HISTORY = timedelta(days=90)
@@ -24,16 +27,19 @@ FEED_SHOWN = ("confirmed", "completed")
 # A cancellation this close to the start is sent at once, quiet hours or not.
 URGENT_WITHIN = timedelta(hours=24)
 
+# The school is named once; an online session says so. The link opens the invitation page.
 INVITATION_TEXT = (
-    "Mentorbridge: {school} asks you to mentor {topic} (grades {grades}) {when}, {place}. "
-    "Reply YES to accept or NO to decline."
+    "Mentorbridge: {school} asks you to mentor {topic} (grades {grades}) {when}{online}. "
+    "Reply YES or NO, or see {link}"
 )
 UPDATE_TEXT = "Mentorbridge: change for {topic}: now {when}, {place}. Questions? Reply HELP."
 CONFIRMED_TEXT = "Mentorbridge: {who} confirmed for {topic} {when}."
 CANCELLED_TEXT = "Mentorbridge: {topic} {when} is cancelled. Thank you!"
 # Neutral on purpose: a mentor taken out of a session is never told why by text.
 WITHDRAWN_TEXT = "Mentorbridge: you are no longer booked for {topic} {when}. Your coordinator will be in touch."
-REMINDER_TEXT = "Mentorbridge reminder: {topic} {when}, {place}. Can't make it? Reply HELP."
+REMINDER_TEXT = "Mentorbridge reminder: {topic} {when}, {place}. Can't make it? Reply NO."
+RECONFIRM_TEXT = ("Mentorbridge: {topic} moved from {old} to {new}, {place}. Reply YES to keep your place "
+                  "or NO to free it.")
 
 
 def local_time(moment, tz_name):
@@ -43,11 +49,39 @@ def local_time(moment, tz_name):
 
 
 def when(session, tz_name):
+    """'Tue Dec 1, 1:30 PM EST', or for a series 'weekly, 3 sessions from Tue Dec 1, 1:30 PM EST'."""
     intervals = list(session.intervals.all())
     first = local_time(intervals[0].starts_at, tz_name)
     if len(intervals) == 1:
         return first
-    return f"{len(intervals)} sessions from {first}"
+    return f"weekly, {len(intervals)} sessions from {first}"
+
+
+def schedule(session, tz_name):
+    """For an email: 'Tue Dec 1, 1:30-2:30 PM EST', or 'every Tuesday, 3 sessions, from Tue Dec 1, ...'."""
+    intervals = list(session.intervals.all())
+    start, end = (moment.astimezone(ZoneInfo(tz_name)) for moment in (intervals[0].starts_at, intervals[0].ends_at))
+    first = f"{local_time(start, tz_name)} to {end.hour % 12 or 12}:{end:%M %p}"
+    if len(intervals) == 1:
+        return first
+    return f"every {start:%A}, {len(intervals)} sessions, from {first}"
+
+
+def place_line(session):
+    """Where, in full: the school's name and address, or the meeting link."""
+    request = session.request
+    if request.format == "virtual":
+        return request.meeting_link or "online"
+    return f"{request.school.name}, {request.school.address}"
+
+
+def map_link(session):
+    """A map search for the school's address (Google Maps URLs), or "" for an online session."""
+    request = session.request
+    if request.format == "virtual":
+        return ""
+    return "https://www.google.com/maps/search/?api=1&query=" + quote_plus(f"{request.school.name}, "
+                                                                          f"{request.school.address}")
 
 
 def place(session):
@@ -82,18 +116,39 @@ def invitation_for(match, *, partstat="NEEDS-ACTION"):
             calendar.Attendee(teacher.user.email, str(teacher), role="CHAIR", partstat="ACCEPTED"),
         ),
         url=request.meeting_link,
+        tz=school.timezone,
     )
 
 
-def _sms(match, *, key, kind, template, keep, urgent=False, **fields):
+def _email(*, body, match=None, why=None, **fields):
+    """Queue an email with its HTML alternative, through the one themed base (emails/message)."""
+    alliance = match.session.alliance.name if match is not None else "Mentorbridge"
+    why = why or (f"You got this email because of your session with {alliance} on Mentorbridge.")
+    _, html = emails.render("message", {"alliance_name": alliance, "text": body, "why": why})
+    return queue_notification(channel="email", body=body, html=html, match=match, **fields)
+
+
+def _sms(match, *, key, kind, template, keep, stands, urgent=False, **fields):
     """Queue a text to the match's mentor, if they agreed to texts and their number works."""
     mentor = match.mentor
     if not mentor.can_be_texted:
         return None
     return queue_notification(
         key=f"{kind}:sms:{mentor.phone}:{key}", channel="sms", kind=kind, to=mentor.phone, match=match,
-        body=fit(template, keep=keep, **fields), recipient_tz=mentor.timezone, urgent=urgent,
+        body=fit(template, keep=keep, **fields), recipient_tz=mentor.timezone, urgent=urgent, stands_for=stands,
     )
+
+
+# What each kind of message is written for (see scheduling.still_true).
+OPEN_INVITATION = ("approved", "invited")
+BOOKED = ("approved", "invited", "confirmed")
+# Held messages to the mentor that a change of the match makes untrue.
+HELD_FOR_MENTOR = ("invitation", "update", "reconfirm", "reminder_24h", "reminder_2h")
+
+
+def supersede_held(match, *, reason, kinds=HELD_FOR_MENTOR):
+    """A change of the match supersedes its held messages: they are withdrawn, with `reason`, never sent."""
+    return withdraw(Notification.objects.filter(match=match, kind__in=kinds), reason=reason)
 
 
 def _mentor_fields(match):
@@ -106,23 +161,36 @@ def _mentor_fields(match):
 
 
 def queue_invitation(match):
-    """Invite the mentor: a text (when they consented to texts) and an email with a METHOD:REQUEST."""
+    """Invite the mentor: a text (when they consented to texts) and an email with a METHOD:REQUEST, the
+    school's address and a map link (or the meeting link), the schedule, the teacher and the class, and
+    Accept and Decline links (scheduling.answers)."""
     mentor = match.mentor
     session = match.session
     request = session.request
     version = f"match-{match.pk}:rev-{session.revision}"
+    stands = stands_for(match, *OPEN_INVITATION)
+    online = ", online" if request.format == "virtual" else ""
     _sms(match, key=version, kind="invitation", template=INVITATION_TEXT, school=request.school.name,
-         **_mentor_fields(match))
+         stands=stands, topic=request.topic,
+         keep={"when": when(session, mentor.timezone), "grades": request.grade_band, "online": online,
+               "link": answers.link_for(match)})
+    alliance = session.alliance.name
+    context = {
+        "alliance_name": alliance, "name": mentor.display_name, "school": request.school.name,
+        "topic": request.topic, "grades": request.grade_band, "students": request.student_count,
+        "description": request.description, "teacher": str(request.teacher), "schedule": schedule(session,
+                                                                                                  mentor.timezone),
+        "place": place_line(session), "map_link": map_link(session), "virtual": request.format == "virtual",
+        "accept_link": answers.link_for(match, "accept"), "decline_link": answers.link_for(match, "decline"),
+        "why": f"You got this email because you volunteer with {alliance} and a coordinator matched you to "
+               "this class.",
+    }
+    text, html = emails.render("invitation", context)
     queue_notification(
         key=f"invitation:email:{mentor.user.email}:{version}", channel="email", kind="invitation",
-        to=mentor.user.email, match=match,
-        subject=f"Invitation: {request.topic} at {request.school.name}",
-        body=(
-            f"Hello {mentor.display_name},\n\n{request.school.name} asks you to mentor {request.topic} "
-            f"(grades {request.grade_band}, {request.student_count} students) {when(session, mentor.timezone)}, "
-            f"{place(session)}.\n\nReply YES to our text, or answer on {settings.PUBLIC_BASE_URL}/me/sessions/."
-        ),
-        ics=calendar.build_request(invitation_for(match)), ics_method="REQUEST",
+        to=mentor.user.email, match=match, subject=f"Invitation: {request.topic} at {request.school.name}",
+        body=text, html=html, ics=calendar.build_request(invitation_for(match)), ics_method="REQUEST",
+        stands_for=stands,
     )
 
 
@@ -143,25 +211,57 @@ def queue_update(match):
     ics = calendar.build_request(invitation_for(match, partstat="ACCEPTED" if confirmed else "NEEDS-ACTION"))
     subject = f"Updated: {request.topic} at {request.school.name}"
     body = f"{request.topic} is now {when(session, mentor.timezone)}, {place(session)}."
-    _sms(match, key=version, kind="update", template=UPDATE_TEXT, **_mentor_fields(match))
-    queue_notification(
-        key=f"update:email:{mentor.user.email}:{version}", channel="email", kind="update", to=mentor.user.email,
+    stands = stands_for(match, *BOOKED)
+    _sms(match, key=version, kind="update", template=UPDATE_TEXT, stands=stands, **_mentor_fields(match))
+    _email(
+        key=f"update:email:{mentor.user.email}:{version}", kind="update", to=mentor.user.email,
         match=match, subject=subject, body=f"Hello {mentor.display_name},\n\n{body}", ics=ics, ics_method="REQUEST",
+        stands_for=stands,
     )
     if confirmed:
         teacher = request.teacher
-        queue_notification(
-            key=f"update:email:{teacher.user.email}:{version}", channel="email", kind="update_to_teacher",
+        _email(
+            key=f"update:email:{teacher.user.email}:{version}", kind="update_to_teacher",
             to=teacher.user.email, match=match, subject=subject, body=f"Hello {teacher},\n\n{body}",
+            stands_for="confirmed@",
         )
 
 
-def _withdraw_superseded(match, version):
-    Notification.objects.filter(
-        match=match, kind__in=["invitation", "update"], status=Notification.Status.PENDING
-    ).exclude(key__endswith=version).update(
-        status=Notification.Status.SUPPRESSED, error=f"superseded by {version}"
+def queue_reconfirm(match, *, old_when):
+    """The session moved by more than the margin: ask a confirmed mentor again, old and new time side by side.
+
+    An updated REQUEST (same UID, raised SEQUENCE) with the mentor's PARTSTAT back to NEEDS-ACTION.
+    """
+    mentor = match.mentor
+    session = match.session
+    request = session.request
+    version = f"match-{match.pk}:rev-{session.revision}"
+    _withdraw_superseded(match, version)
+    new_when = when(session, mentor.timezone)
+    stands = stands_for(match, "invited")
+    _sms(match, key=version, kind="reconfirm", template=RECONFIRM_TEXT, stands=stands,
+         keep={"old": old_when, "new": new_when}, topic=request.topic, place=place(session))
+    _email(
+        key=f"reconfirm:email:{mentor.user.email}:{version}", kind="reconfirm",
+        to=mentor.user.email, match=match, stands_for=stands,
+        subject=f"Moved: {request.topic} at {request.school.name}, can you still come?",
+        body=(f"Hello {mentor.display_name},\n\n{request.topic} moved from {old_when} to {new_when}, "
+              f"{place(session)}.\n\nReply YES to our text to keep your place, or NO to free it; or answer on "
+              f"{settings.PUBLIC_BASE_URL}/me/sessions/."),
+        ics=calendar.build_request(invitation_for(match)), ics_method="REQUEST",
     )
+    teacher = request.teacher
+    _email(
+        key=f"update:email:{teacher.user.email}:{version}", kind="update_to_teacher",
+        to=teacher.user.email, match=match, subject=f"Updated: {request.topic} at {request.school.name}",
+        body=(f"Hello {teacher},\n\n{request.topic} is now {when(session, request.school.timezone)}. We asked "
+              f"{mentor.display_name} to confirm the new time and will tell you when they answer."),
+    )
+
+
+def _withdraw_superseded(match, version):
+    withdraw(Notification.objects.filter(match=match, kind__in=HELD_FOR_MENTOR).exclude(key__endswith=version),
+             reason=f"superseded by {version}")
 
 
 def queue_confirmation_to_teacher(match):
@@ -173,9 +273,9 @@ def queue_confirmation_to_teacher(match):
     school_tz = request.school.timezone
     who = f"{mentor.display_name} ({mentor.company.name})"
     contact = ", ".join(filter(None, [mentor.user.email, mentor.phone]))
-    queue_notification(
-        key=f"confirmed:email:{teacher.user.email}:match-{match.pk}", channel="email", kind="confirmed_to_teacher",
-        to=teacher.user.email, match=match,
+    _email(
+        key=f"confirmed:email:{teacher.user.email}:match-{match.pk}", kind="confirmed_to_teacher",
+        to=teacher.user.email, match=match, stands_for="confirmed@",
         subject=f"Confirmed: {who} for {request.topic}",
         body=(
             f"Hello {teacher},\n\n{who} confirmed for {request.topic} {when(session, school_tz)}.\n"
@@ -185,35 +285,38 @@ def queue_confirmation_to_teacher(match):
     if teacher.phone:
         queue_notification(
             key=f"confirmed:sms:{teacher.phone}:match-{match.pk}", channel="sms", kind="confirmed_to_teacher",
-            to=teacher.phone, match=match, recipient_tz=school_tz,
+            to=teacher.phone, match=match, recipient_tz=school_tz, stands_for="confirmed@",
             body=fit(CONFIRMED_TEXT, keep={"when": when(session, school_tz)}, who=who, topic=request.topic),
         )
 
 
-def queue_cancellation(match, *, sequence):
+def queue_cancellation(match, *, sequence, was_confirmed=False, tell_teacher=True):
     """Tell a mentor who was invited or booked that it is off, and withdraw the calendar entry.
 
-    METHOD:CANCEL with the booking's UID, STATUS:CANCELLED and a raised SEQUENCE. The teacher, told
-    of the confirmation, is told of the cancellation too (their calendar follows their feed).
+    METHOD:CANCEL with the booking's UID, STATUS:CANCELLED, a raised SEQUENCE, and the mentor's PARTSTAT as
+    it stood (ACCEPTED once confirmed). Each is sent only where the mentor heard of the match (checked at send
+    time), so a held invitation withdrawn tonight takes its cancellation with it. The teacher, told of the
+    confirmation, is told of the cancellation too, unless they called it off themselves (`tell_teacher`).
     """
     mentor = match.mentor
     session = match.session
     request = session.request
-    ics = calendar.build_cancel(replace(invitation_for(match), sequence=sequence))
+    partstat = "ACCEPTED" if was_confirmed else "NEEDS-ACTION"
+    ics = calendar.build_cancel(replace(invitation_for(match, partstat=partstat), sequence=sequence))
     urgent = session.starts_at - timezone.now() < URGENT_WITHIN
     _sms(match, key=f"match-{match.pk}", kind="cancelled", template=CANCELLED_TEXT, urgent=urgent,
-         keep={"when": when(session, mentor.timezone)}, topic=request.topic)
+         keep={"when": when(session, mentor.timezone)}, topic=request.topic, stands="cancelled@")
     body = f"{request.topic} {when(session, mentor.timezone)} is cancelled. Thank you!"
-    queue_notification(
-        key=f"cancelled:email:{mentor.user.email}:match-{match.pk}", channel="email", kind="cancelled",
+    _email(
+        key=f"cancelled:email:{mentor.user.email}:match-{match.pk}", kind="cancelled",
         to=mentor.user.email, match=match, subject=f"Cancelled: {request.topic}", body=body,
-        ics=ics, ics_method="CANCEL",
+        ics=ics, ics_method="CANCEL", stands_for="cancelled@",
     )
     teacher = request.teacher
-    if Notification.objects.filter(match=match, kind="confirmed_to_teacher", channel="email").exists():
-        queue_notification(
-            key=f"cancelled:email:{teacher.user.email}:match-{match.pk}", channel="email",
-            kind="cancelled_to_teacher", to=teacher.user.email, match=match,
+    if tell_teacher and Notification.objects.filter(match=match, kind="confirmed_to_teacher", channel="email").exists():
+        _email(
+            key=f"cancelled:email:{teacher.user.email}:match-{match.pk}",
+            kind="cancelled_to_teacher", to=teacher.user.email, match=match, stands_for="cancelled@",
             subject=f"Cancelled: {mentor.display_name} for {request.topic}",
             body=(f"{mentor.display_name} is no longer booked for {request.topic} "
                   f"{when(session, request.school.timezone)}."),
@@ -225,7 +328,8 @@ def reminder_key(match, interval, lead):
     mentor = match.mentor
     to = mentor.phone if mentor.can_be_texted else mentor.user.email
     channel = "sms" if mentor.can_be_texted else "email"
-    return f"reminder-{lead}:{channel}:{to}:match-{match.pk}:{interval.starts_at:%Y%m%dT%H%MZ}"
+    return (f"reminder-{lead}:{channel}:{to}:match-{match.pk}:{interval.starts_at:%Y%m%dT%H%MZ}"
+            f":rev-{match.session.revision}")
 
 
 def queue_reminder(match, interval, lead):
@@ -238,12 +342,12 @@ def queue_reminder(match, interval, lead):
     if mentor.can_be_texted:
         return queue_notification(
             key=key, channel="sms", kind=f"reminder_{lead}", to=mentor.phone, match=match,
-            recipient_tz=mentor.timezone,
+            recipient_tz=mentor.timezone, stands_for=stands_for(match, "confirmed"),
             body=fit(REMINDER_TEXT, keep={"when": starts}, topic=request.topic, place=place(session)),
         )
-    return queue_notification(
-        key=key, channel="email", kind=f"reminder_{lead}", to=mentor.user.email, match=match,
-        subject=f"Reminder: {request.topic} {starts}",
+    return _email(
+        key=key, kind=f"reminder_{lead}", to=mentor.user.email, match=match,
+        stands_for=stands_for(match, "confirmed"), subject=f"Reminder: {request.topic} {starts}",
         body=f"Hello {mentor.display_name},\n\nA reminder: {request.topic} {starts}, {place(session)}.",
     )
 
@@ -272,22 +376,6 @@ def calendar_feed(user):
     return [invitation_for(match, partstat="ACCEPTED") for match in matches]
 
 
-def mentor_has_heard_of(match):
-    """True once any message about this match went out to its mentor (not merely queued or held)."""
-    mentor = match.mentor
-    return Notification.objects.filter(
-        match=match, to__in=[t for t in (mentor.phone, mentor.user.email) if t]
-    ).exclude(status__in=[Notification.Status.PENDING, Notification.Status.SUPPRESSED]).exists()
-
-
-def withdraw_pending_to_mentor(match, *, why):
-    """Held and queued messages to the match's mentor (invitations, updates, reminders) will never be sent."""
-    mentor = match.mentor
-    return Notification.objects.filter(
-        match=match, status=Notification.Status.PENDING, to__in=[t for t in (mentor.phone, mentor.user.email) if t]
-    ).update(status=Notification.Status.SUPPRESSED, error=why)
-
-
 def queue_withdrawal(match, *, sequence, tell_mentor):
     """A mentor is taken out of a booked session: the teacher hears a replacement is sought, never why.
 
@@ -297,9 +385,10 @@ def queue_withdrawal(match, *, sequence, tell_mentor):
     request = session.request
     teacher = request.teacher
     school_when = when(session, request.school.timezone)
-    queue_notification(
-        key=f"withdrawn:email:{teacher.user.email}:match-{match.pk}", channel="email", kind="withdrawn_to_teacher",
-        to=teacher.user.email, match=match, subject=f"Your mentor for {request.topic} can no longer come",
+    _email(
+        key=f"withdrawn:email:{teacher.user.email}:match-{match.pk}", kind="withdrawn_to_teacher",
+        to=teacher.user.email, match=match, stands_for="cancelled@",
+        subject=f"Your mentor for {request.topic} can no longer come",
         body=(f"Hello {teacher},\n\nThe mentor booked for {request.topic} {school_when} can no longer come. "
               "We are looking for a replacement and will tell you as soon as one confirms."),
     )
@@ -308,10 +397,10 @@ def queue_withdrawal(match, *, sequence, tell_mentor):
     mentor = match.mentor
     urgent = session.starts_at - timezone.now() < URGENT_WITHIN
     _sms(match, key=f"match-{match.pk}", kind="withdrawn", template=WITHDRAWN_TEXT, urgent=urgent,
-         keep={"when": when(session, mentor.timezone)}, topic=request.topic)
-    queue_notification(
-        key=f"withdrawn:email:{mentor.user.email}:match-{match.pk}", channel="email", kind="withdrawn",
-        to=mentor.user.email, match=match, subject=f"No longer booked: {request.topic}",
+         keep={"when": when(session, mentor.timezone)}, topic=request.topic, stands="cancelled@")
+    _email(
+        key=f"withdrawn:email:{mentor.user.email}:match-{match.pk}", kind="withdrawn",
+        to=mentor.user.email, match=match, subject=f"No longer booked: {request.topic}", stands_for="cancelled@",
         body=(f"Hello {mentor.display_name},\n\nYou are no longer booked for {request.topic} "
               f"{when(session, mentor.timezone)}. Your coordinator will be in touch. Thank you!"),
         ics=calendar.build_cancel(replace(invitation_for(match), sequence=sequence)), ics_method="CANCEL",
@@ -328,6 +417,6 @@ def queue_withdrawal_alert(*, mentor, matches, why, coordinator_emails, key):
     body = (f"{mentor.display_name} ({mentor.company.name}) was withdrawn because {why}.\n\n{lines}\n\n"
             "Each teacher was told a replacement is being sought; matching looks for one now.")
     for email in coordinator_emails:
-        queue_notification(key=f"withdrawal-alert:email:{email}:{key}", channel="email", kind="withdrawal_alert",
+        _email(key=f"withdrawal-alert:email:{email}:{key}", kind="withdrawal_alert",
                            to=email, subject=subject, body=body)
     return subject, body

@@ -74,7 +74,8 @@ class Match(models.Model):
         # A mentor may answer on the web before the text has gone out.
         S.APPROVED: {S.INVITED, S.CONFIRMED, S.DECLINED, S.CANCELLED},
         S.INVITED: {S.CONFIRMED, S.DECLINED, S.EXPIRED, S.CANCELLED},
-        S.CONFIRMED: {S.COMPLETED, S.CANCELLED, S.NO_SHOW},
+        # Moved by more than the margin: the mentor is asked to confirm the new time.
+        S.CONFIRMED: {S.COMPLETED, S.CANCELLED, S.NO_SHOW, S.INVITED},
     }
     # Statuses that hold the seat and the mentor's time.
     BOOKED = (S.APPROVED, S.INVITED, S.CONFIRMED)

@@ -6,6 +6,7 @@ session, re-matching and telling the booked mentors are scheduling's.
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -16,7 +17,7 @@ from schools.services import RequestRefused, check_horizon, check_place, format_
 from . import messages
 from .locks import lock_matches, lock_request, lock_sessions
 from .models import Match, Session, SessionInterval
-from .services import MatchError, _book, _release, cancel_match, queue_alliance_runs
+from .services import MatchError, _book, _release, ask_to_reconfirm, cancel_match, queue_alliance_runs
 
 
 def _queue_matching(alliance_id, window_start, window_end):
@@ -91,6 +92,7 @@ def reschedule_request(*, request_id, actor, intervals=None, meeting_link=None):
     if session is None:
         raise RequestRefused("This request has no open session to move.")
     [session] = lock_sessions([session.pk])
+    before = [(i.starts_at, i.ends_at) for i in session.intervals.all()]
     moved = intervals is not None and _move_intervals(session, intervals)
     relinked = meeting_link is not None and meeting_link != request.meeting_link
     if relinked:
@@ -101,8 +103,9 @@ def reschedule_request(*, request_id, actor, intervals=None, meeting_link=None):
         return request
     Session.objects.filter(pk=session.pk).update(revision=F("revision") + 1)
     session.refresh_from_db()
+    reconfirm = moved and _beyond_margin(before, session)
     for match in _booked_matches(session):
-        _rebook(match, actor=actor, moved=moved)
+        _rebook(match, actor=actor, moved=moved, reconfirm=reconfirm, old_when=_when_before(match, before))
     transaction.on_commit(partial(
         _queue_matching, session.alliance_id, session.starts_at - timedelta(hours=1), session.ends_at
     ))
@@ -127,7 +130,20 @@ def _booked_matches(session):
     return lock_matches(Match.objects.filter(session=session, status__in=Match.BOOKED))
 
 
-def _rebook(match, *, actor, moved):
+def _beyond_margin(before, session):
+    """Some new occurrence starts further than RECONFIRM_MARGIN_MINUTES from every old one (a moved or added
+    week), so a confirmed mentor has not agreed to it."""
+    margin = timedelta(minutes=settings.RECONFIRM_MARGIN_MINUTES)
+    return any(all(abs(i.starts_at - start) > margin for start, _ in before) for i in session.intervals.all())
+
+
+def _when_before(match, before):
+    """The old time, as the mentor's texts say it."""
+    local = messages.local_time(before[0][0], match.mentor.timezone)
+    return local if len(before) == 1 else f"{len(before)} sessions from {local}"
+
+
+def _rebook(match, *, actor, moved, reconfirm, old_when):
     if moved:
         _release(match)
         try:
@@ -135,4 +151,8 @@ def _rebook(match, *, actor, moved):
         except MatchError:
             cancel_match(match_id=match.pk, actor=actor, reason="moved to a time the mentor is booked elsewhere")
             return
+    if reconfirm and match.status == Match.Status.CONFIRMED:
+        ask_to_reconfirm(match, actor=actor)
+        messages.queue_reconfirm(match, old_when=old_when)
+        return
     messages.queue_update(match)

@@ -18,13 +18,15 @@ from core.errors import DomainError
 from schools.models import MentorRequest
 from schools.services import horizon
 
-from . import messages, selectors
+from . import messages, selectors, still_true
 from .locks import lock_match, lock_matches, lock_mentor_bookings, lock_request, lock_sessions
 from .matching import planning_weeks
 from .models import Booking, Match, MatchTransition, Session
 from .request_status import refresh_request_status
 
 S = Match.Status
+# Messages that ask the mentor for an answer: their clock starts when one goes out.
+ASKING = ("invitation", "reconfirm")
 log = logging.getLogger(__name__)
 
 
@@ -148,11 +150,20 @@ def swap_match(*, match_id, mentor_id, actor):
     return Match.objects.create(session=match.session, mentor_id=mentor_id, score=score, reasons=reasons)
 
 
-def mark_match_invited(*, match_id):
+def mark_match_invited(*, match_id, channel=None):
     """The invitation went out: start the clock for an answer. Quietly does nothing if already past it,
-    or if the safety gate now refuses the mentor (the daily sweep, `scheduling.vetting`, withdraws them)."""
+    or if the safety gate now refuses the mentor (the daily sweep, `scheduling.vetting`, withdraws them).
+
+    The answer window runs from when the text went out: an email sent at night moves the match to invited,
+    and the text held until morning restarts the clock when it goes (`channel="sms"`)."""
     with transaction.atomic():
         match = _lock(match_id)
+        respond_by = _respond_by(match)
+        if match.status == S.INVITED and channel == "sms" and (match.respond_by is None or
+                                                               match.respond_by < respond_by):
+            Match.objects.filter(pk=match.pk, status=S.INVITED).update(respond_by=respond_by)
+            match.respond_by = respond_by
+            return match
         if match.status != S.APPROVED:
             return match
         try:
@@ -160,26 +171,36 @@ def mark_match_invited(*, match_id):
         except MatchError as refused:
             log.warning("match %s not moved to invited: %s", match.pk, refused.code)
             return match
-        respond_by = timezone.now() + timedelta(hours=settings.INVITATION_TTL_HOURS)
-        respond_by = min(respond_by, match.session.starts_at - timedelta(hours=2))
         return _move(match, S.INVITED, via="system", respond_by=respond_by)
+
+
+def ask_to_reconfirm(match, *, actor=None):
+    """A confirmed match whose session moved by more than the margin goes back to invited: the mentor is
+    asked to confirm the new time (YES keeps the place, NO or silence frees it). Caller holds the locks."""
+    return _move(match, S.INVITED, actor=actor, via="system", reason="the session moved; asked to reconfirm",
+                 respond_by=_respond_by(match))
+
+
+def _respond_by(match):
+    respond_by = timezone.now() + timedelta(hours=settings.INVITATION_TTL_HOURS)
+    return min(respond_by, match.session.starts_at - timedelta(hours=2))
 
 
 def lock_before_sent(notification):
     """NOTIFICATIONS_BEFORE_SENT: lock an invitation's request, session and match before the outbox row,
     in the order of `scheduling.locks`, so recording the send cannot deadlock with a reschedule."""
-    if notification.kind == "invitation" and notification.match_id:
+    if notification.kind in ASKING and notification.match_id:
         lock_match(notification.match_id)
 
 
 def notification_sent(notification):
     """A notification went out (NOTIFICATIONS_SENT_HANDLER): a sent invitation starts the clock for the
     mentor's answer. Never undoes the send."""
-    if notification.kind != "invitation" or not notification.match_id:
+    if notification.kind not in ASKING or not notification.match_id:
         return
     try:
         with transaction.atomic():
-            mark_match_invited(match_id=notification.match_id)
+            mark_match_invited(match_id=notification.match_id, channel=notification.channel)
     except MatchError:
         log.info("match %s moved on before its invitation was recorded as sent", notification.match_id)
 
@@ -199,6 +220,7 @@ def confirm_match(*, match_id, actor=None, via="web"):
     except MatchError as refused:
         raise MatchError("This invitation is no longer open.", code="invitation_withdrawn") from refused
     _move(match, S.CONFIRMED, actor=actor, via=via)
+    messages.supersede_held(match, kinds=("invitation", "reconfirm"), reason=f"the mentor accepted ({via})")
     messages.queue_confirmation_to_teacher(match)
     refresh_request_status(match.session.request_id)
     return match
@@ -209,6 +231,7 @@ def decline_match(*, match_id, actor=None, via="web", reason=""):
     """The mentor said no: free the seat and look for the next best mentor."""
     match = _lock(match_id)
     _move(match, S.DECLINED, actor=actor, via=via, reason=reason)
+    messages.supersede_held(match, reason=f"the mentor declined ({via})")
     _release(match)
     _after_seat_freed(match)
     return match
@@ -219,20 +242,26 @@ def expire_match(*, match_id):
     """No answer in time: free the seat and look for the next best mentor."""
     match = _lock(match_id)
     _move(match, S.EXPIRED, via="system", reason="no answer before the deadline")
+    messages.supersede_held(match, reason="the invitation expired")
     _release(match)
     _after_seat_freed(match)
     return match
 
 
 @transaction.atomic
-def cancel_match(*, match_id, actor=None, via="web", reason, backfill=True):
-    """Call off one match; tell the mentor if they were invited or booked, and withdraw the invite."""
+def cancel_match(*, match_id, actor=None, via="web", reason, backfill=True, tell_teacher=True):
+    """Call off one match; tell the mentor if they were invited or booked, and withdraw the invite.
+
+    Its held messages are withdrawn; the cancellation goes only where the mentor heard of the match.
+    `tell_teacher=False` when the teacher called it off themselves."""
     match = _lock(match_id)
     was = match.status
     _move(match, S.CANCELLED, actor=actor, via=via, reason=reason)
     _release(match)
+    messages.supersede_held(match, reason=f"the match was cancelled: {reason}")
     if was in (S.INVITED, S.CONFIRMED, S.APPROVED):
-        messages.queue_cancellation(match, sequence=match.session.revision + 1)
+        messages.queue_cancellation(match, sequence=match.session.revision + 1, was_confirmed=was == S.CONFIRMED,
+                                    tell_teacher=tell_teacher)
     if backfill:
         _after_seat_freed(match)
     else:
@@ -258,10 +287,10 @@ def withdraw_match(*, match_id, actor=None, via="system", reason):
     except MatchError:
         pass
     was = match.status
-    heard = was != S.APPROVED or messages.mentor_has_heard_of(match)
+    heard = was != S.APPROVED or still_true.heard_of(match)
     _move(match, S.CANCELLED, actor=actor, via=via, reason=f"withdrawn: {reason}")
     _release(match)
-    messages.withdraw_pending_to_mentor(match, why="the mentor was withdrawn from this session")
+    messages.supersede_held(match, reason="the mentor was withdrawn from this session")
     messages.queue_withdrawal(match, sequence=match.session.revision + 1, tell_mentor=heard)
     _after_seat_freed(match)
     match.status_before = was
@@ -431,7 +460,7 @@ def cancel_request(*, request_id, actor, reason):
     lock_sessions(request.sessions.values_list("pk", flat=True))
     live = lock_matches(Match.objects.filter(session__request=request, status__in=[S.PROPOSED, *Match.BOOKED]))
     for match in live:
-        cancel_match(match_id=match.pk, actor=actor, reason=reason, backfill=False)
+        cancel_match(match_id=match.pk, actor=actor, reason=reason, backfill=False, tell_teacher=False)
     request.sessions.update(status=Session.Status.CANCELLED)
     MentorRequest.objects.filter(pk=request.pk).update(status=MentorRequest.Status.CANCELLED)
     request.status = MentorRequest.Status.CANCELLED

@@ -9,7 +9,7 @@ from django.utils import timezone
 from alliances.models import Alliance
 from mentors.models import Mentor
 
-from . import matching, reminders, services, vetting
+from . import digests, matching, reminders, services, vetting
 from .models import Match, Session
 
 HORIZON_WEEKS = matching.HORIZON_WEEKS
@@ -125,3 +125,10 @@ def queue_due_reminders():
 def withdraw_uncleared_mentors():
     """Daily: lapse checks past their date and withdraw volunteers from sessions their check will not cover."""
     return vetting.withdraw_uncleared_mentors()
+
+
+@shared_task(name="scheduling.send_signup_digests")
+def send_signup_digests():
+    """Daily: each coordinator hears of the sign-ups awaiting them, in one email."""
+    with transaction.atomic():
+        return digests.queue_signup_digests()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import answer_views, views
 
 app_name = "scheduling"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("coordinator/matches/<int:match_id>/candidates/", views.candidates, name="candidates"),
     path("matches/<int:match_id>/complete/", views.complete, name="complete"),
     path("matches/<int:match_id>/no-show/", views.no_show, name="no-show"),
+    path("i/<str:token>/", answer_views.answer_invitation, name="answer"),
 ]

@@ -212,3 +212,4 @@ def no_show(request, match_id):
     return _act(request, lambda: services.mark_no_show(match_id=match.pk, actor=request.user,
                                                        reason="marked by the teacher"),
                 success="Recorded as a no-show. Your coordinator will follow up.")
+

@@ -9,11 +9,13 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core import accounts
 from core.errors import DomainError
 from core.validation import MAX_EMAIL_LENGTH
+from notifications import emails
 
 from .models import MentorRequest, School, Teacher
 
@@ -27,12 +29,25 @@ class RequestRefused(DomainError):
 
 @transaction.atomic
 def verify_teacher(*, teacher, actor):
-    """A coordinator vouches for a teacher; only then may they request mentors."""
+    """A coordinator vouches for a teacher; only then may they request mentors. They are emailed, once."""
     if teacher.verified_at is None:
-        teacher.verified_at = timezone.now()
-        teacher.verified_by = actor
-        teacher.save(update_fields=["verified_at", "verified_by"])
+        with transaction.atomic():
+            teacher.verified_at = timezone.now()
+            teacher.verified_by = actor
+            teacher.save(update_fields=["verified_at", "verified_by"])
+            _email_verified(teacher)
     return teacher
+
+
+def _email_verified(teacher):
+    alliance = teacher.school.alliance
+    emails.queue_email(
+        key=f"teacher-verified:email:{teacher.user.email}", kind="teacher_verified", to=teacher.user.email,
+        subject=f"You can now ask {alliance.name} for mentors", template="teacher_verified",
+        context={"alliance_name": alliance.name, "name": str(teacher), "school": teacher.school.name,
+                 "request_url": accounts.site_url(reverse("teacher-request-new")),
+                 "why": f"You got this email because you signed up as a teacher with {alliance.name}."},
+    )
 
 
 # --- request times ---------------------------------------------------------

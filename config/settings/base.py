@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -122,6 +123,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A persistent connection the database dropped is noticed before a request uses it.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent connections, as production has them: a worker does not open a connection per task.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -213,6 +216,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # One task at a time per process: a worker must not hoard alliance tasks that an idle one could run.
 # https://docs.celeryq.dev/en/stable/userguide/optimizing.html#prefetch-limits
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Housekeeping (the outbox sweeper, settling, reminders, expiry, the matching plan, vetting) has a queue of
+# its own, so it never waits behind a backlog of sends. A worker started without -Q consumes both; production
+# runs one worker per queue (README).
+# https://docs.celeryq.dev/en/stable/userguide/routing.html
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("housekeeping")]
+HOUSEKEEPING_TASKS = [
+    "notifications.sweep_outbox", "notifications.settle_notification", "scheduling.expire_stale_invitations",
+    "scheduling.queue_due_reminders", "scheduling.plan_matching", "scheduling.withdraw_uncleared_mentors",
+    "scheduling.send_signup_digests",
+]
+CELERY_TASK_ROUTES = {name: {"queue": "housekeeping"} for name in HOUSEKEEPING_TASKS}
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     "expire-stale-invitations": {"task": "scheduling.expire_stale_invitations", "schedule": 300.0},
@@ -221,6 +236,8 @@ CELERY_BEAT_SCHEDULE = {
     "plan-matching": {"task": "scheduling.plan_matching", "schedule": 3600.0},
     # Daily: lapse checks past their date and take mentors out of sessions their check will not cover.
     "withdraw-uncleared-mentors": {"task": "scheduling.withdraw_uncleared_mentors", "schedule": 86400.0},
+    # Daily: one email per coordinator listing the sign-ups awaiting them (keyed by date: once a day).
+    "send-signup-digests": {"task": "scheduling.send_signup_digests", "schedule": 86400.0},
 }
 # Publishing to a broker that is down must not hang the request that wrote the outbox row:
 # give up quickly; the outbox sweeper queues the row once the broker is back.
@@ -234,7 +251,8 @@ NOTIFICATIONS_SENT_HANDLER = "scheduling.services.notification_sent"
 NOTIFICATIONS_REPLY_HANDLER = "scheduling.replies.handle_reply"
 NOTIFICATIONS_ALLIANCE_OF_PHONE = "scheduling.replies.alliance_of_phone"
 NOTIFICATIONS_BAD_NUMBER_HANDLER = "mentors.services.flag_bad_number"
-NOTIFICATIONS_BAD_NUMBER_CHECK = "mentors.services.number_flagged_invalid"
+NOTIFICATIONS_INVALID_NUMBERS = "mentors.services.invalid_numbers"
+NOTIFICATIONS_STILL_STANDS = "scheduling.still_true.message_stands"
 NOTIFICATIONS_CALENDAR_FEED = "scheduling.messages.calendar_feed"
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.console.SmsBackend")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -274,6 +292,8 @@ NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS
 # door, so a date in year 9999 is a 400 naming the field, not an OverflowError later.
 REQUEST_HORIZON_DAYS = env.int("REQUEST_HORIZON_DAYS", default=548)
 
+# A session moved by more than this asks its confirmed mentor to confirm the new time (minutes).
+RECONFIRM_MARGIN_MINUTES = env.int("RECONFIRM_MARGIN_MINUTES", default=30)
 # How long a mentor has to answer an invitation before it expires.
 INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=48)
 # A completion may claim at most the session's scheduled length plus this many hours (setting up, staying on)

@@ -30,4 +30,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # The Twilio SDK logs every request's headers at INFO: ten lines a text, and nothing a coordinator needs.
+    "loggers": {"twilio.http_client": {"level": env("TWILIO_LOG_LEVEL", default="WARNING")}},
 }

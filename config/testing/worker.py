@@ -44,8 +44,10 @@ def worker_env(**overrides):
 class WorkerProcess:
     """A real `celery -A config worker` subprocess; its output is kept in `lines` for failure messages."""
 
-    def __init__(self, env, *, name="worker"):
+    def __init__(self, env, *, name="worker", queues=None):
         self.env = env
+        # The queues it consumes (`-Q`), as production runs one worker per queue; None: all of them.
+        self.queues = queues
         self.name = f"{name}-{os.getpid()}-{id(self):x}"
         self.lines = []
         self.process = None
@@ -54,7 +56,8 @@ class WorkerProcess:
     def start(self, timeout=READY_TIMEOUT):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{self.name}@%h"],
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{self.name}@%h",
+             *(["-Q", ",".join(self.queues)] if self.queues else [])],
             cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         threading.Thread(target=self._read, daemon=True).start()

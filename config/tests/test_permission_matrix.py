@@ -26,6 +26,8 @@ PUBLIC = {
     "api-volunteer-signup", "api-teacher-signup", "api-verify-email", "api-accept-teacher-invite", "api-token",
     "rest_framework:login", "rest_framework:logout", "api-root", "schema", "api-docs",
     "calendar-feed", "twilio-inbound", "twilio-status",
+    # An invitation's answer link: the signed token is the authority (scheduling.answers).
+    "scheduling:answer",
 }
 COORDINATOR = {
     "scheduling:review-queue", "scheduling:bulk-approve", "scheduling:approve", "scheduling:reject",
@@ -35,7 +37,7 @@ COORDINATOR = {
     "background-check", "import-volunteers", "coordinator-home", "coordinator-teachers", "verify-teacher",
     "invite-teacher", "inbox", "inbox-resolve", "alliance-notifications", "matching-weights",
     "reset-matching-weights", "api-matching-weights", "scheduling:run-matching", "suspend-volunteer",
-    "api-suspend-volunteer", "api-unlock",
+    "api-suspend-volunteer", "api-unlock", "match-messages", "notification-resend",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",

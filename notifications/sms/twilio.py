@@ -47,7 +47,17 @@ def _new_client():
     return Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
 
 
-def classify(exc):
+def retry_after(http_client):
+    """Seconds the last answer asked us to wait (its Retry-After header), or None.
+
+    The SDK's exception carries no headers; its HTTP client keeps the last response it got.
+    """
+    response = getattr(http_client, "_test_only_last_response", None)
+    value = (getattr(response, "headers", None) or {}).get("Retry-After", "")
+    return int(value) if str(value).strip().isdigit() else None
+
+
+def classify(exc, wait=None):
     """Turn a TwilioRestException into an SmsError that says whether, and how, a retry could help.
 
     A 5xx on create is not idempotent (Twilio's own 20500 text warns a retry can duplicate),
@@ -56,7 +66,7 @@ def classify(exc):
     code = str(exc.code or "")
     status = exc.status or 0
     rate_limited = code in RATE_LIMITED or status == 429
-    return SmsError(
+    error = SmsError(
         f"Twilio {code or status}: {exc.msg}",
         retryable=rate_limited or status >= 500,
         ambiguous=status >= 500 and not rate_limited,
@@ -64,6 +74,8 @@ def classify(exc):
         bad_number=code in BAD_NUMBER,
         opted_out=code in OPTED_OUT,
     )
+    error.retry_after = wait if rate_limited else None
+    return error
 
 
 def classify_transport(exc):
@@ -91,7 +103,7 @@ class SmsBackend(BaseSmsBackend):
         try:
             message = self.client.messages.create(**kwargs)
         except TwilioRestException as exc:
-            raise classify(exc) from exc
+            raise classify(exc, retry_after(self.client.http_client)) from exc
         except requests.RequestException as exc:
             raise classify_transport(exc) from exc
         return SentSms(provider_id=message.sid, status=message.status or "queued")

@@ -26,7 +26,9 @@ def last():
 
 @pytest.mark.parametrize("body, expected", [
     ("YES", ("YES", None)), ("yes!", ("YES", None)), (" Yes ", ("YES", None)), ("y", ("YES", None)),
-    ("1", ("YES", None)), ("No.", ("NO", None)), ("n", ("NO", None)), ("2", ("NO", None)),
+    ("1", ("NUMBER", 1)), ("No.", ("NO", None)), ("n", ("NO", None)), ("2", ("NUMBER", 2)),
+    ("Yes please", ("YES", None)), ("YES 2", ("YES", 2)), ("no thanks", ("NO", None)), ("drop", ("DROP", None)),
+    ("yes no", (None, None)), ("Yes but I can't", (None, None)), ("no, yes", (None, None)),
     ("yes 2", ("YES", 2)), ("YES2", ("YES", 2)), ("No, 1", ("NO", 1)),
     (" Stop ", ("STOP", None)), ("stop.", ("STOP", None)), ("opt-out", ("OPTOUT", None)),
     ("Opt Out", ("OPTOUT", None)), ("un-stop", ("UNSTOP", None)),

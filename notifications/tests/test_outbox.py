@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mentors.tests.factories import MentorFactory
 from notifications import services, tasks
+from notifications.delivery_status import record_delivery_status
 from notifications.models import Notification, SmsOptOut
 from notifications.sms import twilio as twilio_backend
 from testsupport.races import race
@@ -396,15 +397,100 @@ def test_coordinators_see_their_alliances_messages_that_need_attention(api, appr
     assert api(match.mentor.user).get("/api/notifications/").status_code == 403
 
 
-def test_a_worker_that_stalled_past_its_claim_does_not_send_what_was_settled_meanwhile(fake_twilio, monkeypatch):
-    notification = text()
-    original = services._number_flagged_invalid
-
-    def stall_then_lose_the_claim(phone):
-        # While this worker stalls, the sweeper settles the row and another worker takes it.
-        Notification.objects.filter(pk=notification.pk).update(claimed_at=timezone.now() + timedelta(seconds=1))
-        return original(phone)
-
-    monkeypatch.setattr(services, "_number_flagged_invalid", stall_then_lose_the_claim)
+def test_a_worker_that_stalled_past_its_claim_does_not_send_what_was_settled_meanwhile(
+    fake_twilio, monkeypatch, settings
+):
+    notification = text(stands_for="anything")
+    settings.NOTIFICATIONS_STILL_STANDS = "notifications.tests.test_outbox.stall_then_lose_the_claim"
+    stall_then_lose_the_claim.row = notification
     deliver(notification)
     assert creates(fake_twilio) == []
+
+
+def stall_then_lose_the_claim(notification):
+    # While this worker stalls asking the domain, the sweeper settles the row and another worker takes it.
+    Notification.objects.filter(pk=stall_then_lose_the_claim.row.pk).update(
+        claimed_at=timezone.now() + timedelta(seconds=1))
+    return None
+
+
+
+
+# What coordinators are told
+
+
+def test_a_carrier_opt_out_is_recorded_as_such_not_as_a_stop_reply(fake_twilio):
+    fake_twilio.script([21610])
+    deliver(text())
+    assert SmsOptOut.objects.get(phone=PHONE).source == SmsOptOut.Source.CARRIER
+    later = text(key="k2")
+    deliver(later)
+    assert refreshed(later).status == N.SUPPRESSED
+    assert "carrier" in later.error and "STOP" not in later.error
+
+
+def test_a_row_sent_after_a_retry_clears_its_old_error(fake_twilio):
+    fake_twilio.script([429])
+    notification = text()
+    assert deliver(notification) is not None
+    assert refreshed(notification).error_code == "20429"
+    Notification.objects.filter(pk=notification.pk).update(not_before=timezone.now())
+    deliver(notification)
+    assert (refreshed(notification).status, notification.error, notification.error_code) == (N.SENT, "", "")
+
+
+def test_a_row_delivered_by_callback_after_an_ambiguous_failure_clears_its_old_error(fake_twilio):
+    fake_twilio.script([{"kind": "server_error", "create": True}])
+    notification = text()
+    deliver(notification)
+    assert refreshed(notification).error_code == "20500"
+    [message] = fake_twilio.messages
+    record_delivery_status(provider_id=message["sid"], provider_status="delivered", notification_id=notification.pk)
+    assert (refreshed(notification).status, notification.error, notification.error_code) == (N.DELIVERED, "", "")
+
+
+def test_retry_after_on_a_429_is_honoured(fake_twilio):
+    fake_twilio.script([{"kind": "rate_limit", "retry_after": 120}])
+    notification = text()
+    before = timezone.now()
+    assert deliver(notification) >= 120
+    assert refreshed(notification).not_before >= before + timedelta(seconds=120)
+
+
+def needing_attention(match):
+    row = Notification.objects.get(match=match, channel="sms", kind="invitation")
+    Notification.objects.filter(pk=row.pk).update(
+        status=N.NEEDS_ATTENTION, attempts=services.MAX_ATTEMPTS, claimed_at=timezone.now() - timedelta(hours=1),
+        error="Twilio 20429: too many requests",
+    )
+    return row
+
+
+def test_a_coordinator_resends_a_text_that_needs_attention_once(fake_twilio, approved, api, coordinator):
+    row = needing_attention(approved())
+    answer = api(coordinator.user).post(f"/api/notifications/{row.pk}/resend/")
+    assert answer.status_code == 200, answer.content
+    assert len(fake_twilio.messages) == 0  # nothing at the provider: queued again, not yet sent here
+    deliver(row)
+    assert refreshed(row).status == N.SENT and len(fake_twilio.messages) == 1
+    again = api(coordinator.user).post(f"/api/notifications/{row.pk}/resend/")
+    assert again.status_code == 409 and again.json()["code"] == "not_needing_attention"
+    assert len(fake_twilio.messages) == 1
+
+
+def test_a_resent_text_that_had_gone_out_after_all_is_recorded_not_sent_twice(fake_twilio, approved, api,
+                                                                               coordinator):
+    row = needing_attention(approved())
+    message = fake_twilio.client().messages.create(to=row.to, from_=settings.TWILIO_FROM_NUMBER, body=row.body)
+    api(coordinator.user).post(f"/api/notifications/{row.pk}/resend/")
+    deliver(row)
+    assert (refreshed(row).status, row.provider_id) == (N.SENT, message.sid)
+    assert len(fake_twilio.messages) == 1
+
+
+def test_only_a_coordinator_of_the_alliance_may_resend(approved, api):
+    from schools.tests.factories import CoordinatorFactory
+
+    row = needing_attention(approved())
+    assert api(CoordinatorFactory().user).post(f"/api/notifications/{row.pk}/resend/").status_code == 404
+    assert refreshed(row).status == N.NEEDS_ATTENTION

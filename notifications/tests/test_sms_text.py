@@ -43,11 +43,13 @@ def test_segment_counting_agrees_with_the_twilio_fake(text):
 
 @given(topic=st.text(min_size=1, max_size=300), school=st.text(min_size=1, max_size=200))
 def test_fit_always_lands_within_two_segments_and_keeps_the_fixed_parts(topic, school):
-    body = sms_text.fit(messages.INVITATION_TEXT, keep={"when": "Tue Mar 2, 10:00 AM EST", "grades": "6-8"},
-                        topic=topic, school=school, place=school)
+    link = "https://mentorbridge.example/i/123456-12-0123456789abcdef/"
+    body = sms_text.fit(messages.INVITATION_TEXT, keep={"when": "weekly, 16 sessions from Tue Mar 2, 10:00 AM EST",
+                                                        "grades": "6-8", "online": ", online", "link": link},
+                        topic=topic, school=school)
     assert sms_text.segments(body) <= 2
-    assert "Tue Mar 2, 10:00 AM EST" in body
-    assert body.endswith("Reply YES to accept or NO to decline.")
+    assert "weekly, 16 sessions from Tue Mar 2, 10:00 AM EST" in body
+    assert body.endswith(f"Reply YES or NO, or see {link}")
 
 
 def test_fit_leaves_a_short_text_alone():
@@ -78,4 +80,4 @@ def test_an_invitation_with_a_very_long_unicode_topic_and_school_still_fits_two_
     services.approve_match(match_id=match.pk, actor=coordinator.user)
     text = Notification.objects.get(match=match, channel="sms")
     assert sms_text.segments(text.body) <= 2
-    assert "Reply YES to accept or NO to decline." in text.body
+    assert "Reply YES or NO, or see http" in text.body

@@ -100,7 +100,8 @@ def test_approving_while_the_teacher_moves_the_session_books_the_new_time(people
     )
 
 
-def test_confirming_while_the_teacher_moves_the_session_keeps_the_mentor_at_the_new_time(people):
+def test_confirming_while_the_teacher_moves_the_session_keeps_the_mentor_at_the_new_time(people, settings):
+    settings.RECONFIRM_MARGIN_MINUTES = 60 * 24 * 365  # within the margin: the mentor stays confirmed
     teacher, coordinator = people
     _race_against_reschedule(
         lambda m: services.confirm_match(match_id=m.pk, via="sms"),

@@ -60,7 +60,7 @@ def test_held_and_queued_texts_to_the_mentor_are_withdrawn(teacher, coordinator,
     pending = Notification.objects.filter(match=match, kind="invitation")
     assert pending.filter(status="pending").count() == 2  # the invitation text and email, not sent yet
     fail_check(coordinator, mentor)
-    assert set(pending.values_list("status", flat=True)) == {"suppressed"}
+    assert set(pending.values_list("status", flat=True)) == {"withdrawn"}
 
 
 def test_a_mentor_who_never_heard_of_the_session_is_not_told_of_its_withdrawal(teacher, coordinator, mentor):

@@ -8,6 +8,7 @@ from icalendar import Calendar
 from conftest import wait_for
 from mentors.tests.factories import MentorFactory
 from notifications.models import Notification
+from scheduling import answers
 from scheduling.models import Match
 from scheduling.tests.factories import class_time, next_weekday
 from schools.tests.factories import CoordinatorFactory, SchoolFactory, TeacherFactory, UserFactory
@@ -66,7 +67,7 @@ def test_a_request_becomes_a_confirmed_mentor_through_the_worker_and_a_yes_text(
     assert invitation["from_"] == settings.TWILIO_FROM_NUMBER
     assert invitation["body"] == (
         "Mentorbridge: Mont Pleasant Middle School asks you to mentor Build a line-following robot "
-        f"(grades 6-8) {WHEN}, Mont Pleasant Middle School. Reply YES to accept or NO to decline."
+        f"(grades 6-8) {WHEN}. Reply YES or NO, or see {answers.link_for(Match.objects.get(pk=proposed.pk))}"
     )
     wait_for(lambda: Match.objects.get(pk=proposed.pk).status == "invited", message="the match to be invited")
 
@@ -97,7 +98,8 @@ def test_a_request_becomes_a_confirmed_mentor_through_the_worker_and_a_yes_text(
     teacher_mail = wait_for(
         lambda: [m for m in read_emails(mail_dir) if m["To"] == teacher.user.email], message="the teacher's email"
     )[0]
-    assert "ana@erierobotics.example" in teacher_mail.get_payload()
+    [plain] = [p for p in teacher_mail.walk() if p.get_content_type() == "text/plain"]  # beside its HTML
+    assert "ana@erierobotics.example" in plain.get_payload(decode=True).decode()
 
     assert fake_twilio.deliver(invitation["sid"], "delivered")[0] == 204
     assert Notification.objects.get(provider_id=invitation["sid"]).status == "delivered"

@@ -100,8 +100,9 @@ def test_a_confirmed_mentor_gets_the_24_hour_reminder_text_once(
 
 
 def test_a_reschedule_sends_the_booked_mentor_an_update_with_a_raised_sequence(
-    class_with_two_mentors, celery_worker_process, fake_twilio, api, tmp_path
+    class_with_two_mentors, celery_worker_process, fake_twilio, api, tmp_path, settings
 ):
+    settings.RECONFIRM_MARGIN_MINUTES = 60 * 24 * 365  # a move the mentor keeps without reconfirming
     request, coordinator, first, _ = class_with_two_mentors
     worker = celery_worker_process()
     match = invited(request, coordinator, first, worker)

@@ -101,7 +101,8 @@ def test_the_dashboard_names_confirmed_mentors(signed_in, confirmed):
     assert "Confirmed" in page and str(confirmed.mentor) in page
 
 
-def test_moving_the_time_raises_the_revision_moves_the_booking_and_sends_an_update(signed_in, confirmed):
+def test_moving_the_time_raises_the_revision_moves_the_booking_and_sends_an_update(signed_in, confirmed, settings):
+    settings.RECONFIRM_MARGIN_MINUTES = 60 * 24 * 365  # a move the mentor is not asked to reconfirm
     request = confirmed.session.request
     day = next_weekday(21)
     response = signed_in.post(f"/teach/requests/{request.pk}/", {

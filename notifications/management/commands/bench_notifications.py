@@ -7,17 +7,20 @@ calendar invitations with ``notifications.calendar`` beside a string-template ba
 
 Needs PostgreSQL and Redis (the settings' DATABASE_URL and CELERY_BROKER_URL). By default
 it works in a scratch database ``<name>_bench`` that it creates, migrates and drops.
+Also counts, in this process, the SQL statements and commits one text costs.
 Prints figures only: nothing here asserts a time.
 """
 import time
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.test import override_settings
 
 from config.testing.worker import WorkerDidNotStart, WorkerProcess, worker_env
 from notifications import calendar, services
@@ -25,6 +28,36 @@ from notifications.models import Notification
 from notifications.twilio_fake import FakeTwilio
 
 FROM_NUMBER = "+15005550006"
+# Texts sent in this process to count what each costs in SQL.
+COST_SAMPLE = 50
+
+
+class StatementCounter:
+    """Counts SQL statements and commits: a statement outside a transaction is its own commit."""
+
+    def __init__(self):
+        self.statements = 0
+        self.commits = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements += 1
+        if not connection.in_atomic_block:
+            self.commits += 1
+        return execute(sql, params, many, context)
+
+    @contextmanager
+    def counting_commits(self):
+        original = connection.commit
+
+        def commit():
+            self.commits += 1
+            return original()
+
+        connection.commit = commit
+        try:
+            yield
+        finally:
+            del connection.commit
 
 
 class Command(BaseCommand):
@@ -70,11 +103,18 @@ class Command(BaseCommand):
             bare = self._bare_sdk_loop(fake, count)
             fake.clear()
             outbox = self._outbox(fake, count, workers, options)
+            fake.clear()
+            cost = self._cost_per_text(fake)
         finally:
             fake.stop()
         self._say(f"  bare SDK loop (1 process, no DB)   {bare:9.1f} texts/s")
         rate, duplicates, lost, seconds = outbox
         self._say(f"  outbox via celery workers          {rate:9.1f} texts/s   ({count} in {seconds:.2f} s)")
+        self._say(f"  ratio outbox / bare loop           {rate / bare:9.2f} x")
+        statements, commits = cost
+        self._say(f"  SQL statements per text            {statements:9.2f}   (in-process, {COST_SAMPLE} texts; "
+                  "plus the connection health check)")
+        self._say(f"  commits per text                   {commits:9.2f}")
         self._say(f"  duplicates (texts beyond one per notification): {duplicates}")
         self._say(f"  lost (not sent when the run ended):              {lost}")
         self._say()
@@ -115,6 +155,29 @@ class Command(BaseCommand):
         duplicates = sum(n - 1 for n in per_body.values())
         rows.delete()
         return sent / seconds, duplicates, count - sent, seconds
+
+    def _cost_per_text(self, fake):
+        """Statements and commits one text costs, counted in this process over COST_SAMPLE sends."""
+        run = uuid.uuid4().hex[:8]
+        overrides = {"SMS_BACKEND": "notifications.sms.twilio.SmsBackend", "TWILIO_API_BASE_URL": fake.url,
+                     "TWILIO_ACCOUNT_SID": fake.account_sid, "TWILIO_AUTH_TOKEN": fake.auth_token,
+                     "TWILIO_FROM_NUMBER": FROM_NUMBER, "TWILIO_MESSAGING_SERVICE_SID": "",
+                     "TWILIO_MESSAGES_PER_SECOND": 0, "SMS_QUIET_HOURS": None}
+        with override_settings(**overrides):
+            ids = []
+            for n in range(COST_SAMPLE):
+                ids.append(services.queue_notification(
+                    key=f"cost:{run}:{n}", channel="sms", kind="bench", to=_phone(n),
+                    body=f"Mentorbridge cost {run} {n}", urgent=True).pk)
+            counter = StatementCounter()
+            with connection.execute_wrapper(counter), counter.counting_commits():
+                for notification_id in ids:
+                    services.deliver_notification(notification_id, "sms")
+        sent = Notification.objects.filter(pk__in=ids, status=Notification.Status.SENT).count()
+        Notification.objects.filter(pk__in=ids).delete()
+        if sent != COST_SAMPLE:
+            raise CommandError(f"only {sent} of {COST_SAMPLE} texts were sent while counting statements")
+        return counter.statements / COST_SAMPLE, counter.commits / COST_SAMPLE
 
     # Invitations
 
