@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "mentors",
     "schools",
     "scheduling",
+    "impact",
     "notifications",
 ]
 
@@ -221,6 +222,8 @@ CELERY_BEAT_SCHEDULE = {
     "plan-matching": {"task": "scheduling.plan_matching", "schedule": 3600.0},
     # Daily: lapse checks past their date and take mentors out of sessions their check will not cover.
     "withdraw-uncleared-mentors": {"task": "scheduling.withdraw_uncleared_mentors", "schedule": 86400.0},
+    # Ask teacher and mentor how each occurrence went once it ends; remind once after FEEDBACK_REMIND_AFTER_HOURS.
+    "queue-feedback-requests": {"task": "impact.queue_feedback_requests", "schedule": 600.0},
 }
 # Publishing to a broker that is down must not hang the request that wrote the outbox row:
 # give up quickly; the outbox sweeper queues the row once the broker is back.
@@ -280,4 +283,9 @@ INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=48)
 # and at most the request's headcount plus this many students (a visiting class, a split group).
 COMPLETION_EXTRA_HOURS = env.float("COMPLETION_EXTRA_HOURS", default=1.0)
 COMPLETION_EXTRA_STUDENTS = env.int("COMPLETION_EXTRA_STUDENTS", default=10)
+# The one-tap "how did it go?" links: how long a link works, when the one reminder goes, and how far back
+# an ended occurrence is still asked about (older ones are left to the coordinator).
+FEEDBACK_LINK_DAYS = env.int("FEEDBACK_LINK_DAYS", default=14)
+FEEDBACK_REMIND_AFTER_HOURS = env.int("FEEDBACK_REMIND_AFTER_HOURS", default=48)
+FEEDBACK_LOOKBACK_DAYS = env.int("FEEDBACK_LOOKBACK_DAYS", default=7)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
