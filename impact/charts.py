@@ -25,10 +25,10 @@ def horizontal_bars(title, rows, *, value="students", limit=12):
         y = i * (BAR + GAP)
         length = (WIDTH - LABEL - 50) * float(row[value] or 0) / top
         parts.append(format_html(
-            '<text x="0" y="{}" class="chart-label">{}</text><rect x="{}" y="{}" width="{:.1f}" height="{}" '
-            'class="chart-bar"/><text x="{:.1f}" y="{}" class="chart-value">{}</text>',
-            y + BAR * 0.7, _short(row["label"]), LABEL, y, length, BAR, LABEL + length + 4, y + BAR * 0.7,
-            _number(row[value])))
+            '<text x="0" y="{}" class="chart-label">{}</text><rect x="{}" y="{}" width="{}" height="{}" '
+            'class="chart-bar"/><text x="{}" y="{}" class="chart-value">{}</text>',
+            _f(y + BAR * 0.7), _short(row["label"]), LABEL, y, _f(length), BAR, _f(LABEL + length + 4),
+            _f(y + BAR * 0.7), _number(row[value])))
     return _svg(max(len(rows), 1) * (BAR + GAP), title, "".join(parts))
 
 
@@ -43,9 +43,10 @@ def columns(title, rows, *, value="students"):
         h = (height - 30) * float(row[value] or 0) / top
         x = i * step
         parts.append(format_html(
-            '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" class="chart-bar"/>'
-            '<text x="{:.1f}" y="{}" class="chart-axis" text-anchor="middle">{}</text>',
-            x + step * 0.15, height - 16 - h, step * 0.7, h, x + step / 2, height - 2, str(row["label"])[:3]))
+            '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar"/>'
+            '<text x="{}" y="{}" class="chart-axis" text-anchor="middle">{}</text>',
+            _f(x + step * 0.15), _f(height - 16 - h), _f(step * 0.7), _f(h), _f(x + step / 2), height - 2,
+            str(row["label"])[:3]))
     return _svg(height, title, "".join(parts))
 
 
@@ -56,11 +57,16 @@ def progress_bars(title, rows):
         y = i * (BAR + GAP + 14)
         share = min(row["share"] or 0, 1)
         parts.append(format_html(
-            '<text x="0" y="{}" class="chart-label">{} ({:.0f}%)</text>'
+            '<text x="0" y="{}" class="chart-label">{} ({}%)</text>'
             '<rect x="0" y="{}" width="{}" height="{}" class="chart-track"/>'
-            '<rect x="0" y="{}" width="{:.1f}" height="{}" class="chart-bar"/>',
-            y + 11, row["label"], (row["share"] or 0) * 100, y + 14, WIDTH, BAR, y + 14, WIDTH * share, BAR))
+            '<rect x="0" y="{}" width="{}" height="{}" class="chart-bar"/>',
+            y + 11, row["label"], f"{(row['share'] or 0) * 100:.0f}", y + 14, WIDTH, BAR, y + 14,
+            _f(WIDTH * share), BAR))
     return _svg(max(len(rows), 1) * (BAR + GAP + 14), title, "".join(parts))
+
+
+def _f(number):
+    return f"{number:.1f}"
 
 
 def _short(text, size=18):
