@@ -6,7 +6,7 @@ from django.http import StreamingHttpResponse
 
 from scheduling.models import Match
 
-from .figures import HOURS
+from .reach import HOURS
 
 REACH_COLUMNS = [("label", "Group"), ("students", "Students reached"), ("sessions", "Sessions held"),
                  ("hours", "Mentor hours")]

@@ -9,27 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Case, CharField, Count, DecimalField, F, Min, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Avg, Count, DecimalField, F, Min, Q, Sum
+from django.db.models.functions import Coalesce
 
-from core.vocabulary import Format, GradeBand
 from scheduling.models import Match, MatchTransition, Session
 from schools.models import MentorRequest
 
+from . import reach
 from .models import Feedback, Side, Target
 
 S = Match.Status
 Kind = MentorRequest.Kind
-# In school or out of school, by what the teacher asked for.
-OUT_OF_SCHOOL_KINDS = (Kind.AFTER_SCHOOL,)
-SETTINGS = {"in_school": "in school", "out_of_school": "out of school"}
+OUT_OF_SCHOOL_KINDS, SETTINGS, HOURS = reach.OUT_OF_SCHOOL_KINDS, reach.SETTINGS, reach.HOURS
 # Statuses a match reaches once the mentor was asked (the denominator of decline, expiry and cancellation rates).
 OFFERED = (S.APPROVED, S.INVITED, S.CONFIRMED, S.COMPLETED, S.DECLINED, S.EXPIRED, S.CANCELLED, S.NO_SHOW)
 SEATED = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
 HOUR_MARKS = (10, 20)
-FRL_BANDS = (("0-39%", 0, 40), ("40-74%", 40, 75), ("75-100%", 75, 101))
-
-HOURS = Coalesce("mentor_hours", "hours", output_field=DecimalField(max_digits=9, decimal_places=2))
 
 
 @dataclass
@@ -87,43 +82,17 @@ def held(scope):
     return matches(scope).filter(status=S.COMPLETED)
 
 
-REACH = {"students": Coalesce(Sum("students_reached"), 0), "sessions": Count("pk"),
-         "hours": Coalesce(Sum(HOURS), 0, output_field=DecimalField(max_digits=12, decimal_places=2))}
+DASHBOARD_GROUPINGS = ("month", "school", "grade_band", "setting", "format", "kind", "company", "equity")
+
+
+def reach_of(scope, groupings=()):
+    """Totals and the given groupings of the scope's completed matches: one query (see `impact.reach`)."""
+    return reach.reach(held(scope), scope, groupings)
 
 
 def totals(scope):
-    """Students reached, sessions held, mentor hours, mentors active and schools served: one query."""
-    return held(scope).aggregate(**REACH, mentors=Count("mentor_id", distinct=True),
-                                 schools=Count("session__request__school_id", distinct=True))
-
-
-def by(scope, key, label=None):
-    """Reach grouped by one column (a lookup path), largest first: a list of dicts with `key`."""
-    rows = (held(scope).values(key, *([label] if label else [])).annotate(**REACH).order_by("-students", key))
-    return [{"key": r[key], "label": r[label] if label else r[key], **{k: r[k] for k in REACH}} for r in rows]
-
-
-def by_month(scope):
-    month = TruncMonth("session__starts_at", tzinfo=ZoneInfo(scope.tz))
-    rows = held(scope).annotate(month=month).values("month").annotate(**REACH).order_by("month")
-    return [{"key": r["month"].date().isoformat()[:7], "label": f"{r['month']:%b %Y}",
-             **{k: r[k] for k in REACH}} for r in rows]
-
-
-SETTING_CASE = Case(When(session__request__kind__in=OUT_OF_SCHOOL_KINDS, then=Value("out_of_school")),
-                    default=Value("in_school"), output_field=CharField())
-
-
-def by_setting(scope):
-    rows = held(scope).annotate(setting=SETTING_CASE).values("setting").annotate(**REACH).order_by("setting")
-    return [{"key": r["setting"], "label": SETTINGS[r["setting"]], **{k: r[k] for k in REACH}} for r in rows]
-
-
-def _labelled(rows, choices):
-    names = dict(choices)
-    for row in rows:
-        row["label"] = str(names.get(row["key"], row["key"]))
-    return rows
+    """Students reached, sessions held, mentor hours, mentors active and schools served."""
+    return reach_of(scope)["totals"]
 
 
 def delivery(scope):
@@ -177,20 +146,6 @@ def mentors(scope):
     return row
 
 
-def equity(scope):
-    """Reach by the school-level attributes a coordinator recorded (Title I, free or reduced-price lunch)."""
-    band = Case(*(When(session__request__school__equity__frl_percent__gte=low,
-                       session__request__school__equity__frl_percent__lt=high, then=Value(name))
-                  for name, low, high in FRL_BANDS), default=Value("not recorded"), output_field=CharField())
-    title = Case(When(session__request__school__equity__title_i=True, then=Value("Title I")),
-                 When(session__request__school__equity__title_i=False, then=Value("not Title I")),
-                 default=Value("not recorded"), output_field=CharField())
-    rows = (held(scope).annotate(title_i=title, frl=band).values("title_i", "frl")
-            .annotate(**REACH, schools=Count("session__request__school_id", distinct=True)).order_by("title_i", "frl"))
-    return [{"key": f"{r['title_i']} / {r['frl']}", "label": f"{r['title_i']}, lunch {r['frl']}",
-             "schools_served": r["schools"], **{k: r[k] for k in REACH}} for r in rows]
-
-
 def feedback(scope, *, comments=8):
     """Average ratings by side and the latest comments (coordinators only: the caller decides who sees)."""
     answers = Feedback.objects.filter(match__in=matches(scope).values("pk"))
@@ -219,38 +174,23 @@ def progress(target, scope_totals):
 
 def dashboard(scope, alliance_id):
     """All of the coordinator dashboard's figures: a fixed number of queries (about 15)."""
-    sums = totals(scope)
+    tables = reach_of(scope, DASHBOARD_GROUPINGS)
     target = target_for(alliance_id, scope.start)
     return {
-        "totals": sums,
+        **tables,
         "target": target,
-        "progress": progress(target, sums),
-        "month": by_month(scope),
-        "school": by(scope, "session__request__school_id", "session__request__school__name"),
-        **{name: table(scope) for name, table in DASHBOARD_TABLES.items() if name not in ("month", "school",
-                                                                                          "equity")},
+        "progress": progress(target, tables["totals"]),
         "delivery": delivery(scope),
         "mentors": mentors(scope),
-        "equity": equity(scope),
         "feedback": feedback(scope),
     }
 
 
 def dashboard_table(scope, table):
     """One of the dashboard's grouped tables alone (what its CSV download holds)."""
-    return DASHBOARD_TABLES[table](scope)
+    return reach_of(scope, [table])[table]
 
 
-DASHBOARD_TABLES = {
-    "month": by_month,
-    "school": lambda s: by(s, "session__request__school_id", "session__request__school__name"),
-    "grade_band": lambda s: _labelled(by(s, "session__request__grade_band"), GradeBand.choices),
-    "setting": by_setting,
-    "format": lambda s: _labelled(by(s, "session__request__format"), Format.choices),
-    "kind": lambda s: _labelled(by(s, "session__request__kind"), Kind.choices),
-    "company": lambda s: by(s, "mentor__company_id", "mentor__company__name"),
-    "equity": equity,
-}
 # "Every year" for a volunteer's own record.
 EVER = (date(2000, 1, 1), date(2100, 12, 31))
 
@@ -260,20 +200,10 @@ def mentor_record(scope, *, recent=50):
     sessions = (held(scope).order_by("-session__starts_at", "-pk")
                 .values("session__starts_at", "session__request__topic", "session__request__school__name",
                         "students_reached", "hours", "mentor_hours")[:recent])
-    return {"totals": totals(scope),
-            "school": by(scope, "session__request__school_id", "session__request__school__name"),
+    return {**reach_of(scope, ["school"]),
             "sessions": [{**row, "hours_given": row["mentor_hours"] or row["hours"]} for row in sessions]}
 
 
 def company_statement(scope):
     """A company's contribution: totals, by month, by volunteer, schools served (no teacher or student)."""
-    volunteers = [{"key": r["mentor_id"], "label": _name(r), **{k: r[k] for k in REACH}}
-                  for r in held(scope).values("mentor_id", "mentor__user__first_name", "mentor__user__last_name")
-                  .annotate(**REACH).order_by("mentor__user__last_name", "mentor__user__first_name", "mentor_id")]
-    return {"totals": totals(scope), "month": by_month(scope), "volunteer": volunteers,
-            "school": by(scope, "session__request__school_id", "session__request__school__name")}
-
-
-def _name(row):
-    name = f"{row['mentor__user__first_name']} {row['mentor__user__last_name']}".strip()
-    return name or f"Volunteer {row['mentor_id']}"
+    return reach_of(scope, ["month", "volunteer", "school"])
