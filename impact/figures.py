@@ -199,7 +199,8 @@ def mentor_record(scope, *, recent=50):
     """A volunteer's own record: totals, by school, the latest sessions."""
     sessions = (held(scope).order_by("-session__starts_at", "-pk")
                 .values("session__starts_at", "session__request__topic", "session__request__school__name",
-                        "students_reached", "hours", "mentor_hours")[:recent])
+                        "students_reached", "hours", "mentor_hours"))
+    sessions = sessions[:recent] if recent is not None else sessions.iterator(chunk_size=2000)
     return {**reach_of(scope, ["school"]),
             "sessions": [{**row, "hours_given": row["mentor_hours"] or row["hours"]} for row in sessions]}
 

@@ -14,9 +14,11 @@ urlpatterns = [
     path("coordinator/impact/awaiting/<int:request_id>/", views.record_on_behalf, name="record-on-behalf"),
     path("coordinator/impact/company-leads/", views.company_leads, name="company-leads"),
     path("company/impact/", views.company_statement, name="company"),
+    path("company/impact/statement.pdf", views.company_pdf, name="company-pdf"),
     path("company/impact/<slug:table>.csv", views.company_csv, name="company-csv"),
     path("me/impact/", views.my_impact, name="my-impact"),
     path("me/impact/sessions.csv", views.my_impact_csv, name="my-impact-csv"),
+    path("me/impact/statement.pdf", views.my_impact_pdf, name="my-impact-pdf"),
 ]
 
 api_patterns = [

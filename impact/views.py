@@ -2,7 +2,7 @@
 and the volunteer's own record. Every figure comes from `figures`; every table downloads as CSV."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -11,7 +11,7 @@ from mentors.forms import apply_errors
 from scheduling.services import MatchError
 from schools.models import School
 
-from . import charts, exports, feedback, figures, services
+from . import charts, exports, feedback, figures, pdf, services
 from .forms import CompanyLeadInviteForm, EquityForm, MentorAnswerForm, TargetForm, TeacherAnswerForm
 from .models import CompanyLead, FeedbackRequest, Side, Target
 from .scopes import company_scope, coordinator_scope
@@ -217,6 +217,21 @@ def company_csv(request, lead, table):
     return exports.stream(f"company-{table}.csv", exports.REACH_COLUMNS, data[table])
 
 
+@lead_required
+def company_pdf(request, lead):
+    _, scope = company_scope(request.GET, lead)
+    if scope is None:
+        return render(request, "bad_input.html", status=400)
+    body = pdf.company_statement(lead.company, scope, figures.company_statement(scope))
+    return _pdf(body, f"statement-{scope.start}-{scope.end}.pdf")
+
+
+def _pdf(body, filename):
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
 # --- the volunteer's own record -----------------------------------------------------------------------------
 
 def _mentor_scope(mentor, request):
@@ -230,6 +245,14 @@ def my_impact(request, mentor):
     data = figures.mentor_record(scope)
     return render(request, "impact/my_impact.html", {"mentor": mentor, "data": data,
                                                      "printed_on": timezone.localdate()})
+
+
+@mentor_required
+def my_impact_pdf(request, mentor):
+    scope = _mentor_scope(mentor, request)
+    today = timezone.localdate()
+    return _pdf(pdf.hours_statement(mentor, figures.mentor_record(scope, recent=None), today),
+                f"volunteer-hours-{today}.pdf")
 
 
 @mentor_required

@@ -44,8 +44,8 @@ COORDINATOR = {
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
-          "answer-invitation", "impact:my-impact", "impact:my-impact-csv", "api-my-impact"}
-COMPANY_LEAD = {"impact:company", "impact:company-csv", "api-impact-company"}
+          "answer-invitation", "impact:my-impact", "impact:my-impact-csv", "impact:my-impact-pdf", "api-my-impact"}
+COMPANY_LEAD = {"impact:company", "impact:company-csv", "impact:company-pdf", "api-impact-company"}
 # Any signed-in person; what they see is filtered to their own.
 SIGNED_IN = {
     "request-list", "request-detail", "request-cancel", "request-reschedule", "match-list", "match-detail",

@@ -80,3 +80,13 @@ def test_a_coordinator_invites_a_company_lead(client, coordinator, mentor):
     assert CompanyLead.objects.get(user__email="csr@acme.example").company == mentor.company
     again = client.post("/coordinator/impact/company-leads/", data)
     assert again.status_code == 400 and "email" in again.context["form"].errors
+
+
+def test_the_statements_download_as_pdf(client, world, mentor):
+    client.force_login(world["lead"].user)
+    response = client.get("/company/impact/statement.pdf")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert client.get("/company/impact/statement.pdf", {"start": "2026-02-30"}).status_code == 400
+    client.force_login(mentor.user)
+    response = client.get("/me/impact/statement.pdf")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
