@@ -1,20 +1,5 @@
-"""The people most impact tests need: a teacher, a coordinator of their alliance, a vetted mentor."""
-import pytest
+"""The people most impact tests need, shared with scheduling's tests: a teacher, a coordinator of their
+alliance, a vetted mentor."""
+from scheduling.tests.conftest import coordinator, mentor, teacher
 
-from mentors.tests.factories import MentorFactory
-from schools.tests.factories import CoordinatorFactory, TeacherFactory
-
-
-@pytest.fixture
-def teacher():
-    return TeacherFactory()
-
-
-@pytest.fixture
-def coordinator(teacher):
-    return CoordinatorFactory(alliance=teacher.school.alliance)
-
-
-@pytest.fixture
-def mentor(teacher):
-    return MentorFactory(company__alliance=teacher.school.alliance)
+__all__ = ["coordinator", "mentor", "teacher"]
