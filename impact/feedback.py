@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 from core.errors import DomainError
@@ -154,6 +154,25 @@ def _close(match, side, actor):
             scheduling.report_mentor_hours(match_id=match.pk, actor=match.mentor.user, hours=total)
         except ValidationError as error:
             raise ValidationError({"hours": f"Across the whole series: {' '.join(error.messages)}"}) from error
+
+
+# Teachers' ratings as a matching score part: an average drawn toward PRIOR_RATING as if each volunteer had
+# PRIOR_COUNT ratings of it already, so one poor first session does not bury a new volunteer.
+PRIOR_RATING, PRIOR_COUNT = 4.0, 3
+
+
+def rating_fit(total, count):
+    """A Bayesian average of `count` ratings adding up to `total`, as a 0..1 fit (1 of 5 -> 0, 5 of 5 -> 1)."""
+    average = (total + PRIOR_RATING * PRIOR_COUNT) / (count + PRIOR_COUNT)
+    return (average - 1) / 4
+
+
+def mentor_ratings(alliance_id):
+    """MATCHING_MENTOR_RATINGS: ({mentor id: rating fit} of the alliance's rated volunteers, the unrated's fit)."""
+    rows = (Feedback.objects.filter(side=Side.TEACHER, rating__isnull=False,
+                                    match__mentor__company__alliance_id=alliance_id)
+            .values("match__mentor_id").annotate(total=Sum("rating"), count=Count("pk")))
+    return {r["match__mentor_id"]: rating_fit(r["total"], r["count"]) for r in rows}, rating_fit(0, 0)
 
 
 def awaiting(alliance_id):

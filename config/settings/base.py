@@ -239,6 +239,9 @@ NOTIFICATIONS_ALLIANCE_OF_PHONE = "scheduling.replies.alliance_of_phone"
 NOTIFICATIONS_BAD_NUMBER_HANDLER = "mentors.services.flag_bad_number"
 NOTIFICATIONS_BAD_NUMBER_CHECK = "mentors.services.number_flagged_invalid"
 NOTIFICATIONS_CALENDAR_FEED = "scheduling.messages.calendar_feed"
+# What matching (scheduling) asks impact, above it: each volunteer's teacher rating as a 0..1 fit, read only
+# when the alliance gives the "rating" part a weight. Returns ({mentor id: fit}, fit of the unrated).
+MATCHING_MENTOR_RATINGS = "impact.feedback.mentor_ratings"
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.console.SmsBackend")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentorbridge <no-reply@mentorbridge.local>")
