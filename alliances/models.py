@@ -39,6 +39,10 @@ class Alliance(models.Model):
     weight_continuity = models.FloatField(
         "continuity weight", default=DEFAULT_WEIGHTS["continuity"],
         help_text="The volunteer has worked with this teacher before.")
+    weight_rating = models.FloatField(
+        "rating weight", default=DEFAULT_WEIGHTS["rating"],
+        help_text="Teachers' average rating of the volunteer, drawn toward 4 of 5 until they have a few ratings "
+                  "(so new volunteers are not held back). 0 leaves it out.")
     weights_changed_at = models.DateTimeField(null=True, blank=True)
     weights_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

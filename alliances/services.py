@@ -23,10 +23,12 @@ def check_matching_weights(weights):
 
 
 @transaction.atomic
-def set_matching_weights(*, alliance, by, skills, distance, fairness, language, continuity):
-    """The score weights every later matching run of `alliance` uses; records who changed them and when."""
+def set_matching_weights(*, alliance, by, skills, distance, fairness, language, continuity,
+                         rating=DEFAULT_WEIGHTS["rating"]):
+    """The score weights every later matching run of `alliance` uses; records who changed them and when.
+    `rating` (teachers' ratings, weighed only by alliances that opt in) keeps its default of 0 when left out."""
     weights = {"skills": skills, "distance": distance, "fairness": fairness, "language": language,
-               "continuity": continuity}
+               "continuity": continuity, "rating": rating}
     check_matching_weights(weights)
     Alliance.objects.filter(pk=alliance.pk).update(
         **{f"weight_{part}": float(value) for part, value in weights.items()},

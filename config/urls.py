@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from config import lockout
 from core.password_reset import ThemedPasswordResetForm
 from core.throttles import throttle_page
+from impact import urls as impact_urls
 from mentors import urls as mentor_urls
 from mentors.api import MyMentorProfile
 from mentors.forms import EmailLoginForm
@@ -53,4 +54,6 @@ urlpatterns = [
     path("webhooks/twilio/status/", webhooks.status_callback, name="twilio-status"),
     path("api/", include(notification_urls.api_patterns)),
     path("", include(notification_urls)),
+    path("api/", include(impact_urls.api_patterns)),
+    path("", include(impact_urls)),
 ]

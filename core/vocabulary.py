@@ -22,7 +22,10 @@ GRADE_BANDS = tuple(GradeBand.values)
 FORMATS = tuple(Format.values)
 
 # The parts of a pair's score, each with its default weight (what an alliance starts with).
-DEFAULT_WEIGHTS = {"skills": 0.4, "distance": 0.2, "fairness": 0.2, "language": 0.05, "continuity": 0.15}
+# "rating" (the volunteer's teacher rating, with a prior) starts at 0: an alliance opts in, and until it does
+# every run scores exactly as before.
+DEFAULT_WEIGHTS = {"skills": 0.4, "distance": 0.2, "fairness": 0.2, "language": 0.05, "continuity": 0.15,
+                   "rating": 0.0}
 PARTS = tuple(DEFAULT_WEIGHTS)
 # A pair scores at most 5 x MAX_WEIGHT x 10,000 units; keeping weights this small keeps
 # seat-weighted objectives of the largest runs exact in 64-bit floats (below 2**53).

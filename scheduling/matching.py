@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from alliances.models import Alliance
 from mentors.models import AvailabilityWindow, BlackoutDate, Mentor
@@ -179,7 +181,7 @@ def _counts_by_mentor(queryset):
     return dict(queryset.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
 
 
-def _mentor_specs(alliance_id, start, end, roster=None):
+def _mentor_specs(alliance_id, start, end, roster=None, ratings=None):
     roster = mentor_roster(alliance_id) if roster is None else roster
     # The alliance's mentors by join rather than a list of thousands of ids; rows of mentors outside
     # the roster are never looked up.
@@ -195,11 +197,12 @@ def _mentor_specs(alliance_id, start, end, roster=None):
                                       starts_at__lt=end + timedelta(days=1))
     for mentor_id, s, e in bookings.values_list("mentor_id", "starts_at", "ends_at"):
         busy[mentor_id].append((s, e))
-    return [_mentor_spec(m, start, end, m.monthly_cap - used.get(m.pk, 0), busy[m.pk], load.get(m.pk, 0))
-            for m in roster]
+    rated, prior = ratings or ({}, None)
+    return [_mentor_spec(m, start, end, m.monthly_cap - used.get(m.pk, 0), busy[m.pk], load.get(m.pk, 0),
+                         rated.get(m.pk, prior)) for m in roster]
 
 
-def _mentor_spec(mentor, start, end, capacity, busy, load):
+def _mentor_spec(mentor, start, end, capacity, busy, load, rating=None):
     return engine.MentorSpec(
         id=mentor_key(mentor.pk),
         skills=mentor.skills,
@@ -213,6 +216,7 @@ def _mentor_spec(mentor, start, end, capacity, busy, load):
         availability=_windows(mentor.tz, mentor.by_weekday, mentor.blackout, start, end),
         busy=tuple(busy),
         load=load,
+        rating=rating,
     )
 
 
@@ -247,8 +251,10 @@ def build_problem(*, alliance_id, window_start, window_end, session_ids=None, ro
     start = min(s.starts_at for s in sessions)
     end = max(s.ends_at for s in sessions)
     excluded, continuity = _pairs(sessions)
+    # Ratings are read only when the alliance weighs them: with the default weight 0 runs are unchanged.
+    ratings = import_string(settings.MATCHING_MENTOR_RATINGS)(alliance_id) if weights.rating > 0 else None
     return engine.Problem(
-        mentors=tuple(_mentor_specs(alliance_id, start, end, roster)), sessions=tuple(specs),
+        mentors=tuple(_mentor_specs(alliance_id, start, end, roster, ratings)), sessions=tuple(specs),
         excluded=excluded, continuity=continuity, weights=weights,
     )
 

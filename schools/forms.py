@@ -238,3 +238,4 @@ class MatchingWeightsForm(forms.Form):
     fairness = _weight_field("fairness")
     language = _weight_field("language")
     continuity = _weight_field("continuity")
+    rating = _weight_field("rating")

@@ -70,6 +70,7 @@ class WeightsSerializer(serializers.Serializer):
     fairness = _weight("fairness")
     language = _weight("language")
     continuity = _weight("continuity")
+    rating = _weight("rating")
 
 
 class MatchingWeightsSerializer(WeightsSerializer):

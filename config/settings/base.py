@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "mentors",
     "schools",
     "scheduling",
+    "impact",
     "notifications",
 ]
 
@@ -238,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
     "withdraw-uncleared-mentors": {"task": "scheduling.withdraw_uncleared_mentors", "schedule": 86400.0},
     # Daily: one email per coordinator listing the sign-ups awaiting them (keyed by date: once a day).
     "send-signup-digests": {"task": "scheduling.send_signup_digests", "schedule": 86400.0},
+    # Ask teacher and mentor how each occurrence went once it ends; remind once after FEEDBACK_REMIND_AFTER_HOURS.
+    "queue-feedback-requests": {"task": "impact.queue_feedback_requests", "schedule": 600.0},
 }
 # Publishing to a broker that is down must not hang the request that wrote the outbox row:
 # give up quickly; the outbox sweeper queues the row once the broker is back.
@@ -254,6 +257,9 @@ NOTIFICATIONS_BAD_NUMBER_HANDLER = "mentors.services.flag_bad_number"
 NOTIFICATIONS_INVALID_NUMBERS = "mentors.services.invalid_numbers"
 NOTIFICATIONS_STILL_STANDS = "scheduling.still_true.message_stands"
 NOTIFICATIONS_CALENDAR_FEED = "scheduling.messages.calendar_feed"
+# What matching (scheduling) asks impact, above it: each volunteer's teacher rating as a 0..1 fit, read only
+# when the alliance gives the "rating" part a weight. Returns ({mentor id: fit}, fit of the unrated).
+MATCHING_MENTOR_RATINGS = "impact.feedback.mentor_ratings"
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.console.SmsBackend")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentorbridge <no-reply@mentorbridge.local>")
@@ -300,4 +306,9 @@ INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=48)
 # and at most the request's headcount plus this many students (a visiting class, a split group).
 COMPLETION_EXTRA_HOURS = env.float("COMPLETION_EXTRA_HOURS", default=1.0)
 COMPLETION_EXTRA_STUDENTS = env.int("COMPLETION_EXTRA_STUDENTS", default=10)
+# The one-tap "how did it go?" links: how long a link works, when the one reminder goes, and how far back
+# an ended occurrence is still asked about (older ones are left to the coordinator).
+FEEDBACK_LINK_DAYS = env.int("FEEDBACK_LINK_DAYS", default=14)
+FEEDBACK_REMIND_AFTER_HOURS = env.int("FEEDBACK_REMIND_AFTER_HOURS", default=48)
+FEEDBACK_LOOKBACK_DAYS = env.int("FEEDBACK_LOOKBACK_DAYS", default=7)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))

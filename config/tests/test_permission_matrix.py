@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
+from impact.models import CompanyLead, Feedback, FeedbackRequest, SchoolEquity, Target
 from mentors.models import Mentor
 from mentors.tests.factories import MentorFactory
 from notifications.models import InboundMessage
@@ -18,7 +19,7 @@ from scheduling import services
 from scheduling.models import Match, Session, SessionInterval
 from scheduling.tests.factories import make_request
 from schools.models import MentorRequest, Teacher
-from schools.tests.factories import CoordinatorFactory, TeacherFactory
+from schools.tests.factories import CoordinatorFactory, TeacherFactory, UserFactory
 
 PUBLIC = {
     "home", "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
@@ -28,6 +29,8 @@ PUBLIC = {
     "calendar-feed", "twilio-inbound", "twilio-status",
     # An invitation's answer link: the signed token is the authority (scheduling.answers).
     "scheduling:answer",
+    # The signed one-tap answer: the link itself is the credential (single use, expiring).
+    "impact:feedback",
 }
 COORDINATOR = {
     "scheduling:review-queue", "scheduling:bulk-approve", "scheduling:approve", "scheduling:reject",
@@ -38,10 +41,13 @@ COORDINATOR = {
     "invite-teacher", "inbox", "inbox-resolve", "alliance-notifications", "matching-weights",
     "reset-matching-weights", "api-matching-weights", "scheduling:run-matching", "suspend-volunteer",
     "api-suspend-volunteer", "api-unlock", "match-messages", "notification-resend",
+    "impact:dashboard", "impact:dashboard-csv", "impact:targets", "impact:schools", "impact:school-equity",
+    "impact:awaiting", "impact:record-on-behalf", "impact:company-leads", "api-impact-dashboard",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
-          "answer-invitation"}
+          "answer-invitation", "impact:my-impact", "impact:my-impact-csv", "impact:my-impact-pdf", "api-my-impact"}
+COMPANY_LEAD = {"impact:company", "impact:company-csv", "impact:company-pdf", "api-impact-company"}
 # Any signed-in person; what they see is filtered to their own.
 SIGNED_IN = {
     "request-list", "request-detail", "request-cancel", "request-reschedule", "match-list", "match-detail",
@@ -50,8 +56,8 @@ SIGNED_IN = {
     "scheduling:complete", "scheduling:no-show", "password_change", "password_change_done", "my-calendar-feed",
     "my-calendar",
 }
-CLASSIFIED = PUBLIC | COORDINATOR | TEACHER | MENTOR | SIGNED_IN
-ROLE_ROUTES = {"coordinator": COORDINATOR, "teacher": TEACHER, "mentor": MENTOR}
+CLASSIFIED = PUBLIC | COORDINATOR | TEACHER | MENTOR | COMPANY_LEAD | SIGNED_IN
+ROLE_ROUTES = {"coordinator": COORDINATOR, "teacher": TEACHER, "mentor": MENTOR, "company_lead": COMPANY_LEAD}
 
 
 def routes():
@@ -81,6 +87,8 @@ def test_every_route_is_classified():
 PROPOSED_MATCH_ROUTES = {"scheduling:approve", "scheduling:reject", "scheduling:candidates", "match-approve",
                          "match-reject"}
 HELD_MATCH_ROUTES = {"scheduling:complete", "scheduling:no-show", "match-complete"}
+# Parameters that pick a table of the caller's own figures, not an object of someone else's.
+NOT_OBJECTS = ("step", "table")
 
 
 @pytest.fixture
@@ -100,14 +108,19 @@ def world(db):
     inbound = InboundMessage.objects.create(message_sid="SM" + "9" * 32, from_number="+15185550000", body="hm",
                                             alliance=alliance, needs_review=True)
     outsider_teacher = TeacherFactory()
+    outsider_mentor = MentorFactory(company__alliance=outsider_teacher.school.alliance)
     outsiders = {
         "anonymous": None,
         "coordinator": CoordinatorFactory(alliance=outsider_teacher.school.alliance).user,
         "teacher": outsider_teacher.user,
-        "mentor": MentorFactory(company__alliance=outsider_teacher.school.alliance).user,
+        "mentor": outsider_mentor.user,
+        "company_lead": CompanyLead.objects.create(user=UserFactory(), company=outsider_mentor.company).user,
     }
+    ask = FeedbackRequest.objects.create(match=matches["held"], interval=matches["held"].session.intervals.get(),
+                                         side="teacher")
     ids = {"request": make_request(teacher, hour=13).pk, "matches": {k: m.pk for k, m in matches.items()},
-           "mentor": unvetted.pk, "teacher": unverified.pk, "inbound": inbound.pk}
+           "mentor": unvetted.pk, "teacher": unverified.pk, "inbound": inbound.pk, "school": teacher.school_id,
+           "ask": ask.pk}
     return ids, outsiders, snapshot
 
 
@@ -137,6 +150,10 @@ def snapshot():
         "teachers": sorted(Teacher.objects.values_list("pk", "verified_at")),
         "requests": sorted(MentorRequest.objects.values_list("pk", "status")),
         "inbox": sorted(InboundMessage.objects.values_list("pk", "reviewed_at")),
+        "feedback": sorted(Feedback.objects.values_list("pk", "happened")),
+        "targets": sorted(Target.objects.values_list("pk", "students")),
+        "equity": sorted(SchoolEquity.objects.values_list("pk", "frl_percent")),
+        "company_leads": sorted(CompanyLead.objects.values_list("pk", "company_id")),
     }
 
 
@@ -153,7 +170,8 @@ def url_for(name, params, ids):
                            "held" if name in HELD_MATCH_ROUTES else "invited"]
     values = {
         "pk": match if name.startswith("match") else ids.get(kind, 1), "match_id": match,
-        "mentor_id": ids["mentor"], "teacher_id": ids["teacher"],
+        "mentor_id": ids["mentor"], "teacher_id": ids["teacher"], "school_id": ids["school"], "request_id": ids["ask"],
+        "table": "month",
         "token": "not-a-real-token", "step": "skills", "answer": "accept", "uidb64": "AA", "slug": "x",
     }
     return reverse(name, kwargs={p: values[p] for p in params})
@@ -183,7 +201,7 @@ def test_no_outsider_reaches_another_alliances_objects_or_another_roles_pages(wo
         if name in PUBLIC:
             continue
         url = url_for(name, params, ids)
-        names_an_object = any(p not in ("step",) for p in params)
+        names_an_object = any(p not in NOT_OBJECTS for p in params)
         for role, user in outsiders.items():
             owner_role = next((r for r, names in ROLE_ROUTES.items() if name in names), None)
             if not names_an_object and role == owner_role:

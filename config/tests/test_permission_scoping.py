@@ -15,16 +15,19 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from impact.models import CompanyLead, Feedback, FeedbackRequest
+from impact.tests.helpers import completed
 from mentors.tests.factories import MentorFactory
 from scheduling.models import Match
 from scheduling.tests.factories import book_match, held, make_request, next_weekday
 from schools.models import MentorRequest
-from schools.tests.factories import CoordinatorFactory, SchoolFactory, TeacherFactory
+from schools.tests.factories import CoordinatorFactory, SchoolFactory, TeacherFactory, UserFactory
 
 OWNER, COLLEAGUE, OTHER_SCHOOL = "requesting teacher", "colleague at the school", "teacher at another school"
 COORDINATOR, OUTSIDER = "coordinator of the alliance", "coordinator of another alliance"
 MENTOR, OTHER_MENTOR = "the match's mentor", "another mentor of the alliance"
-ACTORS = (OWNER, COLLEAGUE, OTHER_SCHOOL, COORDINATOR, OUTSIDER, MENTOR, OTHER_MENTOR)
+LEAD, OTHER_LEAD = "lead of the mentor's company", "lead of another company of the alliance"
+ACTORS = (OWNER, COLLEAGUE, OTHER_SCHOOL, COORDINATOR, OUTSIDER, MENTOR, OTHER_MENTOR, LEAD, OTHER_LEAD)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,20 @@ def _set(*actors):
     return frozenset(actors)
 
 
+def shows_held(w, r):
+    """An impact read that shows the alliance's completed session (an empty answer is someone else's own)."""
+    if r.status_code != 200:
+        return False
+    if r.get("Content-Type", "").startswith("text/csv"):
+        return len(b"".join(r.streaming_content).splitlines()) > 1
+    data = r.json() if r.get("Content-Type", "").startswith("application/json") else r.context["data"]
+    return data["totals"]["sessions"] >= 1
+
+
+def answered(w, r):
+    return Feedback.objects.filter(match_id=w["asked"]).exists()
+
+
 PROBES = [
     Probe("read a request", "get", "/api/requests/{request}/", _set(OWNER, COORDINATOR), reads),
     Probe("read a confirmed match (mentor's contact details)", "get", "/api/matches/{confirmed}/",
@@ -94,6 +111,21 @@ PROBES = [
           served_otherwise=_set(OWNER, COORDINATOR)),
     Probe("no-show on the page", "post", "/matches/{held}/no-show/", _set(OWNER, COORDINATOR),
           match_is("no_show", "held"), body={}, page=True),
+    Probe("read the impact figures", "get", "/api/impact/dashboard/", _set(COORDINATOR), shows_held,
+          served_otherwise=_set(OUTSIDER)),
+    Probe("open the impact dashboard", "get", "/coordinator/impact/", _set(COORDINATOR), shows_held, page=True,
+          served_otherwise=_set(OUTSIDER)),
+    Probe("download the sessions held", "get", "/coordinator/impact/sessions.csv", _set(COORDINATOR), shows_held,
+          page=True, served_otherwise=_set(OUTSIDER)),
+    Probe("record an answer on someone's behalf", "post", "/coordinator/impact/awaiting/{ask}/", _set(COORDINATOR),
+          answered, body={"happened": "yes", "students_reached": "20"}, page=True),
+    Probe("read the company statement", "get", "/api/impact/company/", _set(LEAD), shows_held,
+          served_otherwise=_set(OTHER_LEAD)),
+    Probe("download the company's sessions", "get", "/company/impact/sessions.csv", _set(LEAD), shows_held,
+          page=True, served_otherwise=_set(OTHER_LEAD)),
+    Probe("read my impact", "get", "/api/impact/me/", _set(MENTOR), shows_held, served_otherwise=_set(OTHER_MENTOR)),
+    Probe("download my hours", "get", "/me/impact/sessions.csv", _set(MENTOR), shows_held, page=True,
+          served_otherwise=_set(OTHER_MENTOR)),
 ]
 
 
@@ -110,14 +142,19 @@ def world(db):
     other_mentor = MentorFactory(company__alliance=alliance)
     proposal_request = make_request(owner, day=next_weekday(28))
     proposed = Match.objects.create(session=proposal_request.sessions.get(), mentor=other_mentor, score=0.5)
+    done = completed(owner, coordinator, mentor, days_ago=3, day=next_weekday(42))
+    asked = held(book_match(owner, coordinator, mentor, day=next_weekday(35)), hours_ago=30)
+    ask = FeedbackRequest.objects.create(match=asked, interval=asked.session.intervals.get(), side="teacher")
     users = {
+        LEAD: CompanyLead.objects.create(user=UserFactory(), company=mentor.company).user,
+        OTHER_LEAD: CompanyLead.objects.create(user=UserFactory(), company=other_mentor.company).user,
         OWNER: owner.user, COLLEAGUE: TeacherFactory(school=school).user,
         OTHER_SCHOOL: TeacherFactory(school=SchoolFactory(alliance=alliance)).user,
         COORDINATOR: coordinator.user, OUTSIDER: CoordinatorFactory().user, MENTOR: mentor.user,
         OTHER_MENTOR: other_mentor.user,
     }
     ids = {"request": confirmed.session.request_id, "confirmed": confirmed.pk, "held": completable.pk,
-           "invited": invited.pk, "proposed": proposed.pk}
+           "invited": invited.pk, "proposed": proposed.pk, "done": done.pk, "asked": asked.pk, "ask": ask.pk}
     return ids, users
 
 
@@ -153,7 +190,7 @@ def test_each_person_reaches_exactly_what_is_theirs(world, probe, actor):
 
 
 def test_the_matrix_covers_every_probe_and_person():
-    assert len(CELLS) == len(PROBES) * len(ACTORS) == 112
+    assert len(CELLS) == len(PROBES) * len(ACTORS) == 24 * 9
 
 
 @pytest.mark.parametrize("route", ["/api/requests/", "/api/matches/"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .spec import FORMATS, GRADE_BANDS, Problem
+from .spec import FORMATS, GRADE_BANDS, NEUTRAL_RATING, Problem
 
 DAY_US = 86_400 * 1_000_000
 IN_PERSON = FORMATS.index("in_person")
@@ -43,6 +43,7 @@ class ProblemArrays:
     # mentors
     capacity: np.ndarray
     load: np.ndarray
+    rating: np.ndarray  # 0..1 fit, NEUTRAL_RATING where the problem has none
     travel_km: np.ndarray
     m_lat: np.ndarray  # radians, nan when no location
     m_lng: np.ndarray
@@ -102,6 +103,7 @@ def to_arrays(problem: Problem) -> ProblemArrays:
         n_times=n_times,
         capacity=np.array([m.capacity for m in mentors], np.int64),
         load=np.array([m.load for m in mentors], np.int64),
+        rating=np.array([NEUTRAL_RATING if m.rating is None else m.rating for m in mentors], float),
         travel_km=np.array([m.travel_km for m in mentors], float),
         m_lat=_radians([m.location for m in mentors], 0),
         m_lng=_radians([m.location for m in mentors], 1),

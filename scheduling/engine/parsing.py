@@ -112,7 +112,18 @@ def _parse_mentor(value, field, times) -> MentorSpec:
         availability=_intervals(_get(value, "availability", field), f"{field}.availability", times),
         busy=_intervals(value.get("busy", []), f"{field}.busy", times),
         load=_count(value.get("load", 0), f"{field}.load", "load"),
+        rating=_fit(value.get("rating"), f"{field}.rating"),
     )
+
+
+def _fit(value, field) -> float | None:
+    """An optional number from 0 to 1 (the `rating` extension key)."""
+    if value is None:
+        return None
+    number = _number(value, field)
+    if not 0 <= number <= 1:
+        raise ProblemError(field, f"expected a number from 0 to 1, got {value!r}")
+    return number
 
 
 def _parse_session(value, field, times) -> SessionSpec:

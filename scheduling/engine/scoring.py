@@ -22,6 +22,7 @@ def score_parts(a: ProblemArrays, m, s, weights: Weights) -> np.ndarray:
         1.0 / (1.0 + a.load[m]),
         _language_fit(a, m, s),
         np.isin(a.pair_keys(m, s), a.continuity).astype(float),
+        a.rating[m],
     ])
     w = np.array([getattr(weights, name) for name in PARTS], float)[:, None]
     return np.rint(raw * w * SCALE).astype(np.int64)

@@ -12,7 +12,9 @@ GRADE_BANDS = ("K-2", "3-5", "6-8", "9-12")
 FORMATS = ("in_person", "virtual")
 
 Interval = tuple[datetime.datetime, datetime.datetime]
-PARTS = ("skills", "distance", "fairness", "language", "continuity")
+PARTS = ("skills", "distance", "fairness", "language", "continuity", "rating")
+# The rating fit of a mentor whose file carries none: the middle, neither favoured nor held back.
+NEUTRAL_RATING = 0.5
 # A pair scores at most 5 x MAX_WEIGHT x 10,000 units; keeping weights this small keeps
 # seat-weighted objectives of the largest runs exact in 64-bit floats (below 2**53).
 MAX_WEIGHT = 10.0
@@ -43,6 +45,9 @@ class MentorSpec:
     availability: tuple[Interval, ...]
     busy: tuple[Interval, ...]
     load: int
+    # Teachers' ratings as a 0..1 fit (an average with a prior, worked out by whoever writes the problem);
+    # None when the file has none.
+    rating: float | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class Weights:
     fairness: 1 / (1 + recent load), so quieter mentors come first.
     language: the session asks for a language (which the mentor speaks).
     continuity: the mentor has worked with this teacher before.
+    rating: the mentor's teacher rating as a 0..1 fit (0 by default: an alliance opts in).
     """
 
     skills: float = 0.4
@@ -81,6 +87,7 @@ class Weights:
     fairness: float = 0.2
     language: float = 0.05
     continuity: float = 0.15
+    rating: float = 0.0
 
     def __post_init__(self):
         for f in fields(self):

@@ -192,7 +192,8 @@ def test_a_coordinator_sets_weights_and_the_next_run_scores_with_them(teacher):
     near, far = near_and_far(teacher)
     before = run(teacher)
     assert Match.objects.get(status="proposed").mentor == far
-    assert before.weights == {"skills": 0.4, "distance": 0.2, "fairness": 0.2, "language": 0.05, "continuity": 0.15}
+    assert before.weights == {"skills": 0.4, "distance": 0.2, "fairness": 0.2, "language": 0.05, "continuity": 0.15,
+                              "rating": 0.0}
     coordinator = CoordinatorFactory(alliance=teacher.school.alliance)
     set_matching_weights(alliance=teacher.school.alliance, by=coordinator.user, skills=0.4, distance=2,
                          fairness=0.2, language=0.05, continuity=0.15)
@@ -200,7 +201,8 @@ def test_a_coordinator_sets_weights_and_the_next_run_scores_with_them(teacher):
     match = Match.objects.get(status="proposed")
     assert match.mentor == near
     assert match.reasons["distance"] == pytest.approx(2.0)
-    assert after.weights == {"skills": 0.4, "distance": 2.0, "fairness": 0.2, "language": 0.05, "continuity": 0.15}
+    assert after.weights == {"skills": 0.4, "distance": 2.0, "fairness": 0.2, "language": 0.05, "continuity": 0.15,
+                             "rating": 0.0}
 
 
 @pytest.mark.django_db

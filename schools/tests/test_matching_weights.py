@@ -14,8 +14,8 @@ from schools.tests.factories import AllianceFactory, CoordinatorFactory, Teacher
 
 pytestmark = pytest.mark.django_db
 
-DEFAULTS = {"skills": 0.4, "distance": 0.2, "fairness": 0.2, "language": 0.05, "continuity": 0.15}
-TUNED = {"skills": 1.0, "distance": 3.5, "fairness": 0.0, "language": 0.5, "continuity": 10}
+DEFAULTS = {"skills": 0.4, "distance": 0.2, "fairness": 0.2, "language": 0.05, "continuity": 0.15, "rating": 0.0}
+TUNED = {"skills": 1.0, "distance": 3.5, "fairness": 0.0, "language": 0.5, "continuity": 10, "rating": 2.0}
 API = "/api/alliance/matching-weights/"
 PAGE = "/coordinator/matching-weights/"
 
