@@ -21,7 +21,10 @@ from scheduling.messages import local_time
 from scheduling.models import Match
 
 from . import csv_import, forms, services
+from .filters import VolunteerSearch
 from .models import Mentor
+
+VOLUNTEER_PAGE = 200  # rows per table of the coordinator's volunteer list
 
 
 def client_ip(request):
@@ -249,9 +252,12 @@ def _alliance_mentors(request):
 @role_required("coordinator")
 def coordinator_volunteers(request):
     mentors = _alliance_mentors(request)
+    search = VolunteerSearch(request.GET, queryset=mentors)
+    found = search.qs if search.is_valid() else mentors.none()
     return render(request, "mentors/coordinator_volunteers.html", {
-        "pending": mentors.filter(status=Mentor.Status.PENDING).order_by("created_at"),
-        "approved": mentors.filter(status=Mentor.Status.APPROVED).order_by("user__last_name")[:200],
+        "search": search, "searching": bool(request.GET),
+        "pending": found.filter(status=Mentor.Status.PENDING).order_by("created_at")[:VOLUNTEER_PAGE],
+        "others": found.exclude(status=Mentor.Status.PENDING).order_by("user__last_name", "pk")[:VOLUNTEER_PAGE],
     })
 
 

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -63,12 +63,24 @@ def _coordinator_match(coordinator, match_id):
 
 
 def _act(request, action, *, success):
+    """Run a lifecycle service; answer the review queue's in-place request with JSON, a form with a redirect."""
     try:
-        action()
-        messages.success(request, success)
+        match = action()
     except services.MatchError as exc:
+        if _inplace(request):
+            return JsonResponse({"ok": False, "message": str(exc), "code": exc.code}, status=exc.http_status)
         messages.error(request, str(exc))
+    else:
+        if _inplace(request):
+            status = Match.Status(match.status) if isinstance(match, Match) else None
+            return JsonResponse({"ok": True, "message": success, "status": status,
+                                 "status_label": status.label.capitalize() if status else ""})
+        messages.success(request, success)
     return _back(request)
+
+
+def _inplace(request):
+    return request.headers.get("X-Inplace") == "1"
 
 
 def _back(request):
@@ -93,8 +105,11 @@ def reject(request, coordinator, match_id):
     match = _coordinator_match(coordinator, match_id)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why, so the next coordinator knows: the reason is required.")
-        return redirect("scheduling:review-queue")
+        message = "Say why, so the next coordinator knows: the reason is required."
+        if _inplace(request):
+            return JsonResponse({"ok": False, "message": message, "field": "reason"}, status=400)
+        messages.error(request, message)
+        return _back(request)
     return _act(request, lambda: services.reject_match(match_id=match.pk, actor=request.user,
                                                        reason=form.cleaned_data["reason"]),
                 success=f"Rejected {match.mentor}; they will not be proposed for this session again.")
@@ -104,6 +119,9 @@ def reject(request, coordinator, match_id):
 @coordinator_required
 def bulk_approve(request, coordinator):
     ids = [int(i) for i in request.POST.getlist("match") if i.isdigit()]
+    if not ids:
+        messages.error(request, "Nothing was ticked: tick the proposals to approve, then press Approve selected.")
+        return _back(request)
     approved, refused = 0, []
     for match in Match.objects.filter(pk__in=ids, session__alliance=coordinator.alliance):
         try:

@@ -29,6 +29,22 @@ class School(models.Model):
         return self.name
 
 
+class SchoolClosedDay(models.Model):
+    """A day one school is closed (testing, an early-release day kept free, a local holiday); the
+    alliance-wide days are `alliances.ClosedDay`. Nothing is requested or matched on either."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closed_days")
+    date = models.DateField()
+    name = models.CharField(max_length=120, help_text="e.g. state testing, a snow day")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["school", "date"], name="school_closed_day_once")]
+
+    def __str__(self):
+        return f"{self.name} ({self.date:%b %-d, %Y})"
+
+
 class Teacher(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="teachers")

@@ -11,7 +11,6 @@ urlpatterns = [
     path("teach/requests/new/", views.request_new, name="teacher-request-new"),
     path("teach/requests/<int:pk>/", views.request_detail, name="teacher-request"),
     path("teach/requests/<int:pk>/cancel/", views.request_cancel, name="teacher-request-cancel"),
-    path("coordinator/onboarding/", views.coordinator_home, name="coordinator-home"),
     path("coordinator/teachers/", views.coordinator_teachers, name="coordinator-teachers"),
     path("coordinator/teachers/<int:teacher_id>/verify/", views.verify_teacher, name="verify-teacher"),
     path("coordinator/teachers/invite/", views.invite_teacher, name="invite-teacher"),

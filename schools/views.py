@@ -15,7 +15,6 @@ from core import accounts
 from core.roles import coordinator_of, mentor_of, role_required, teacher_of
 from core.throttles import throttle_page
 from mentors.forms import apply_errors
-from mentors.models import Mentor
 from mentors.views import mentor_home
 from scheduling import requests as request_flow
 from scheduling import services as lifecycle
@@ -187,15 +186,6 @@ def request_cancel(request, pk):
 
 
 # --- coordinator ------------------------------------------------------------------
-
-@role_required("coordinator")
-def coordinator_home(request):
-    alliance = request.user.coordinator.alliance
-    return render(request, "schools/coordinator_home.html", {
-        "alliance": alliance,
-        "unverified_teachers": Teacher.objects.filter(school__alliance=alliance, verified_at__isnull=True).count(),
-        "pending_volunteers": Mentor.objects.filter(company__alliance=alliance, status=Mentor.Status.PENDING).count(),
-    })
 
 
 def _alliance_teachers(request):

@@ -3,7 +3,7 @@
 Outsiders are users of another alliance (coordinator, teacher, volunteer) and anonymous callers.
 Object routes are called with the ids of alliance A's objects; role routes with the wrong roles.
 """
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -11,13 +11,14 @@ from django.db.models import F
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
+from alliances.models import ClosedDay
 from mentors.models import Mentor
 from mentors.tests.factories import MentorFactory
 from notifications.models import InboundMessage
 from scheduling import services
 from scheduling.models import Match, Session, SessionInterval
 from scheduling.tests.factories import make_request
-from schools.models import MentorRequest, Teacher
+from schools.models import MentorRequest, SchoolClosedDay, Teacher
 from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
 PUBLIC = {
@@ -25,7 +26,7 @@ PUBLIC = {
     "password_reset_complete", "volunteer-signup", "teacher-signup", "teacher-join", "verify-email",
     "api-volunteer-signup", "api-teacher-signup", "api-verify-email", "api-accept-teacher-invite", "api-token",
     "rest_framework:login", "rest_framework:logout", "api-root", "schema", "api-docs",
-    "calendar-feed", "twilio-inbound", "twilio-status",
+    "calendar-feed", "twilio-inbound", "twilio-status", "alliance-look",
 }
 COORDINATOR = {
     "scheduling:review-queue", "scheduling:bulk-approve", "scheduling:approve", "scheduling:reject",
@@ -35,7 +36,8 @@ COORDINATOR = {
     "background-check", "import-volunteers", "coordinator-home", "coordinator-teachers", "verify-teacher",
     "invite-teacher", "inbox", "inbox-resolve", "alliance-notifications", "matching-weights",
     "reset-matching-weights", "api-matching-weights", "scheduling:run-matching", "suspend-volunteer",
-    "api-suspend-volunteer", "api-unlock",
+    "api-suspend-volunteer", "api-unlock", "volunteer-profile", "closed-days", "reopen-alliance-day",
+    "reopen-school-day", "text-handled",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
@@ -105,7 +107,9 @@ def world(db):
         "mentor": MentorFactory(company__alliance=outsider_teacher.school.alliance).user,
     }
     ids = {"request": make_request(teacher, hour=13).pk, "matches": {k: m.pk for k, m in matches.items()},
-           "mentor": unvetted.pk, "teacher": unverified.pk, "inbound": inbound.pk}
+           "mentor": unvetted.pk, "teacher": unverified.pk, "inbound": inbound.pk,
+           "alliance-day": ClosedDay.objects.create(alliance=alliance, date=date(2031, 1, 1), name="New Year").pk,
+           "school-day": SchoolClosedDay.objects.create(school=teacher.school, date=date(2031, 3, 1), name="Tests").pk}
     return ids, outsiders, snapshot
 
 
@@ -135,6 +139,8 @@ def snapshot():
         "teachers": sorted(Teacher.objects.values_list("pk", "verified_at")),
         "requests": sorted(MentorRequest.objects.values_list("pk", "status")),
         "inbox": sorted(InboundMessage.objects.values_list("pk", "reviewed_at")),
+        "closed days": (sorted(ClosedDay.objects.values_list("pk", flat=True)),
+                        sorted(SchoolClosedDay.objects.values_list("pk", flat=True))),
     }
 
 
@@ -151,7 +157,8 @@ def url_for(name, params, ids):
                            "held" if name in HELD_MATCH_ROUTES else "invited"]
     values = {
         "pk": match if name.startswith("match") else ids.get(kind, 1), "match_id": match,
-        "mentor_id": ids["mentor"], "teacher_id": ids["teacher"],
+        "mentor_id": ids["mentor"], "teacher_id": ids["teacher"], "message_id": ids["inbound"],
+        "day_id": ids["school-day" if name == "reopen-school-day" else "alliance-day"],
         "token": "not-a-real-token", "step": "skills", "answer": "accept", "uidb64": "AA", "slug": "x",
     }
     return reverse(name, kwargs={p: values[p] for p in params})
