@@ -6,11 +6,11 @@ SEQUENCE equal to the session's revision.
 """
 from dataclasses import replace
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 
+from core import localtime
 from notifications import calendar
 from notifications.models import Notification
 from notifications.services import queue_notification
@@ -38,8 +38,7 @@ REMINDER_TEXT = "Mentorbridge reminder: {topic} {when}, {place}. Can't make it? 
 
 def local_time(moment, tz_name):
     """'Tue Dec 1, 1:30 PM EST' in the reader's timezone (times are stored in UTC)."""
-    local = moment.astimezone(ZoneInfo(tz_name))
-    return f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M %p %Z}"
+    return localtime.moment_text(moment, tz_name)
 
 
 def when(session, tz_name):

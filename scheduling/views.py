@@ -215,7 +215,11 @@ def complete(request, match_id):
 
     def done():
         messages.success(request, message)
-        return _back(request) if coordinator_of(request.user) else redirect("home")
+        if coordinator_of(request.user):
+            return _back(request)
+        if teacher_of(request.user):
+            return redirect("teacher-request", pk=match.session.request_id)
+        return redirect("my-sessions")
 
     return _record(request, form, action, template="scheduling/complete.html", success=done,
                    context={"match": match, "reporting_hours": isinstance(form, HoursReportForm)})

@@ -155,6 +155,7 @@ def request_detail(request, pk):
         "alternatives": [(datetime.fromisoformat(s), datetime.fromisoformat(e))
                          for s, e in mentor_request.alternative_times],
         "booked": Match.objects.filter(session__request=mentor_request, status__in=Match.BOOKED).count(),
+        "now": timezone.now(),
     })
 
 

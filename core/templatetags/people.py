@@ -40,3 +40,12 @@ def count_of(number, noun):
     """{{ 3|count_of:"session" }} -> '3 sessions'; {{ 1|count_of:"session" }} -> '1 session'."""
     number = int(number or 0)
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+@register.filter
+def phone(number):
+    """'+15185550123' -> '(518) 555-0123' for a US number; other numbers as stored."""
+    number = number or ""
+    if len(number) == 12 and number.startswith("+1") and number[1:].isdigit():
+        return f"({number[2:5]}) {number[5:8]}-{number[8:]}"
+    return number
