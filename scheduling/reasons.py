@@ -13,6 +13,8 @@ def skills_words(mentor_skills, asked):
     shared = sorted(set(mentor_skills) & set(asked))
     if not shared:
         return f"none of the {count(len(asked), 'skill')} asked"
+    if len(shared) == len(set(asked)):
+        return f"{joined(shared)}: " + ("the skill asked" if len(shared) == 1 else f"all {len(shared)} skills asked")
     return f"{joined(shared)}: {len(shared)} of the {count(len(asked), 'skill')} asked"
 
 

@@ -108,6 +108,9 @@ class MentorRequest(models.Model):
     alternative_times = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The request form's one-time key: a second submission of the same form (a double tap, a resend after a
+    # timeout) finds the request the first one made instead of making another.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -115,6 +118,7 @@ class MentorRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(mentors_needed__gte=1, mentors_needed__lte=10), name="request_mentors_needed_range"
             ),
+            models.UniqueConstraint(fields=["teacher", "submission_key"], name="request_submitted_once"),
         ]
 
     def __str__(self):

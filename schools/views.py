@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -106,10 +106,17 @@ def request_list(request):
 @role_required("teacher")
 def request_new(request):
     teacher = request.user.teacher
-    form = forms.RequestForm(request.POST or None, school=teacher.school)
+    again = request.GET.get("again", "")
+    earlier = MentorRequest.objects.filter(teacher=teacher, pk=again).first() if again.isdigit() else None
+    initial = forms.RequestForm.again(earlier) if earlier else {}
+    form = forms.RequestForm(request.POST or None, school=teacher.school, initial=initial)
     if teacher.is_verified and request.method == "POST" and form.is_valid():
+        if sent := _already_sent(request, teacher, form.cleaned_data["submission_key"]):
+            return sent
         try:
             created = request_flow.create_teacher_request(teacher=teacher, **form.request_fields())
+        except IntegrityError:  # the same form, submitted twice at once: the other submission made it
+            return _already_sent(request, teacher, form.cleaned_data["submission_key"])
         except ValidationError as error:
             apply_errors(form, error)
         except services.RequestRefused as refusal:
@@ -117,7 +124,16 @@ def request_new(request):
         else:
             messages.success(request, f"Request “{created.topic}” sent. We'll look for mentors now.")
             return redirect("teacher-requests")
-    return render(request, "schools/request_form.html", {"form": form, "teacher": teacher})
+    return render(request, "schools/request_form.html", {"form": form, "teacher": teacher, "again": bool(initial)})
+
+
+def _already_sent(request, teacher, key):
+    """The request an earlier submission of this very form made, as a redirect to it (or None)."""
+    earlier = MentorRequest.objects.filter(teacher=teacher, submission_key=key).first() if key else None
+    if earlier is None:
+        return None
+    messages.info(request, "This request was already sent; here it is.")
+    return redirect("teacher-request", pk=earlier.pk)
 
 
 def _edit_initial(mentor_request, session):
