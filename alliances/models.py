@@ -54,6 +54,8 @@ class Alliance(models.Model):
         KILOMETRES = "km", "kilometres"
 
     distance_unit = models.CharField(max_length=2, choices=DistanceUnit.choices, default=DistanceUnit.MILES)
+    # ISO 3166 country of the alliance: volunteers' and teachers' phone numbers must be of this country.
+    country = models.CharField(max_length=2, default="US")
     weights_changed_at = models.DateTimeField(null=True, blank=True)
     weights_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -71,6 +71,11 @@ def phone_e164(value):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_in_country(number, country):
+    """Whether an E.164 number belongs to `country` (ISO 3166, e.g. 'US')."""
+    return phonenumbers.region_code_for_number(phonenumbers.parse(number)) == country
+
+
 @dataclass(frozen=True)
 class Place:
     zip_code: str

@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core import mail
 
 from mentors.models import Mentor
 from mentors.tests.factories import CompanyFactory, MentorFactory
@@ -30,12 +31,16 @@ def stranger():
     return MentorFactory(status=Mentor.Status.PENDING)
 
 
-def test_a_coordinator_approves_a_pending_volunteer_of_their_alliance(client, coordinator, pending):
+def test_a_coordinator_approves_a_pending_volunteer_of_their_alliance(client, coordinator, pending,
+                                                                     django_capture_on_commit_callbacks):
     client.force_login(coordinator.user)
     assert str(pending) in client.get("/coordinator/volunteers/").content.decode()
-    client.post(f"/coordinator/volunteers/{pending.pk}/approve/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/coordinator/volunteers/{pending.pk}/approve/")
     pending.refresh_from_db()
     assert pending.status == Mentor.Status.APPROVED
+    notes = [m for m in mail.outbox if pending.user.email in m.to and "approved" in m.subject]
+    assert len(notes) == 1 and "/me/profile/" in notes[0].body
 
 
 def test_a_coordinator_cannot_touch_another_alliances_volunteers(client, api, coordinator, stranger):
