@@ -31,16 +31,15 @@ def stranger():
     return MentorFactory(status=Mentor.Status.PENDING)
 
 
-def test_a_coordinator_approves_a_pending_volunteer_of_their_alliance(client, coordinator, pending,
-                                                                     django_capture_on_commit_callbacks):
+def test_a_coordinator_approves_a_pending_volunteer_of_their_alliance(client, coordinator, pending):
     client.force_login(coordinator.user)
     assert str(pending) in client.get("/coordinator/volunteers/").content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/coordinator/volunteers/{pending.pk}/approve/")
+    client.post(f"/coordinator/volunteers/{pending.pk}/approve/")
     pending.refresh_from_db()
     assert pending.status == Mentor.Status.APPROVED
     notes = [m for m in mail.outbox if pending.user.email in m.to and "approved" in m.subject]
-    assert len(notes) == 1 and "/me/profile/" in notes[0].body
+    assert len(notes) == 1, [(m.to, m.subject) for m in mail.outbox]
+    assert "/me/profile/" in notes[0].body
 
 
 def test_a_coordinator_cannot_touch_another_alliances_volunteers(client, api, coordinator, stranger):
