@@ -75,10 +75,27 @@ class TeacherJoinForm(forms.Form):
 class TeacherInviteForm(forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.none(), label="School")
     email = forms.EmailField(label="Teacher's email", max_length=services.MAX_EMAIL_LENGTH)
+    personal_ok = forms.BooleanField(required=False, widget=forms.HiddenInput,
+                                     label="Yes, invite this personal address")
 
     def __init__(self, *args, alliance, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(alliance=alliance).order_by("name")
+
+    def clean(self):
+        """A school with its own email domain should get its teachers' school addresses; another address is
+        allowed once the coordinator confirms it (a personal address outlives the job)."""
+        data = super().clean()
+        school, email = data.get("school"), data.get("email") or ""
+        if school and school.email_domain and not email.lower().endswith("@" + school.email_domain.lower()):
+            self.fields["personal_ok"].widget = forms.CheckboxInput()
+            if not data.get("personal_ok"):
+                self.add_error("personal_ok", f"{school} uses @{school.email_domain} addresses. Invite the "
+                                              "teacher's school address, or tick this box to invite this one.")
+        return data
+
+    def invitation(self):
+        return {k: self.cleaned_data[k] for k in ("school", "email")}
 
 
 class RequestForm(forms.Form):
