@@ -201,6 +201,11 @@ def _counts_by_mentor(queryset):
     return dict(queryset.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
 
 
+def mentor_specs(*, alliance_id, start, end):
+    """The alliance's mentors as the engine sees them for a slot from `start` to `end` (what-if questions)."""
+    return _mentor_specs(alliance_id, start, end)
+
+
 def _mentor_specs(alliance_id, start, end, roster=None):
     roster = mentor_roster(alliance_id) if roster is None else roster
     # The alliance's mentors by join rather than a list of thousands of ids; rows of mentors outside

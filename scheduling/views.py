@@ -14,8 +14,8 @@ from core.roles import coordinator_of, mentor_of, role_required, teacher_of
 from mentors.forms import apply_errors
 from schools.models import School
 
-from . import selectors, services, tasks
-from .models import Match
+from . import fillable, selectors, services, tasks
+from .models import Match, Session
 
 coordinator_required = role_required("coordinator", hidden=True, pass_role=True)
 REVIEW_PAGE_SIZE = 50  # matches per page of the review queue
@@ -162,6 +162,16 @@ def candidates(request, coordinator, match_id):
                     success="Swapped; the new proposal is in the queue.")
     ranked = [row for row in selectors.ranked_candidates(match.session) if row[0].pk != match.mentor_id]
     return render(request, "scheduling/candidates.html", {"match": match, "ranked": ranked})
+
+
+@coordinator_required
+def unfilled_help(request, coordinator, session_id):
+    """An unfilled request: the engine's reason and what would make it fillable, with who would then fit."""
+    session = get_object_or_404(Session.objects.select_related("request__school"), pk=session_id,
+                                alliance=coordinator.alliance)
+    return render(request, "scheduling/unfilled_help.html", {
+        "session": session, "lines": fillable.what_would_help(session, unit=coordinator.alliance.distance_unit),
+    })
 
 
 class CompletionForm(forms.Form):

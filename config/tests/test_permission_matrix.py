@@ -37,7 +37,7 @@ COORDINATOR = {
     "invite-teacher", "inbox", "inbox-resolve", "alliance-notifications", "matching-weights",
     "reset-matching-weights", "api-matching-weights", "scheduling:run-matching", "suspend-volunteer",
     "api-suspend-volunteer", "api-unlock", "volunteer-profile", "closed-days", "reopen-alliance-day",
-    "reopen-school-day", "text-handled",
+    "reopen-school-day", "text-handled", "scheduling:unfilled-help",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
@@ -108,6 +108,7 @@ def world(db):
     }
     ids = {"request": make_request(teacher, hour=13).pk, "matches": {k: m.pk for k, m in matches.items()},
            "mentor": unvetted.pk, "teacher": unverified.pk, "inbound": inbound.pk,
+           "session": make_request(teacher, hour=16).sessions.get().pk,
            "alliance-day": ClosedDay.objects.create(alliance=alliance, date=date(2031, 1, 1), name="New Year").pk,
            "school-day": SchoolClosedDay.objects.create(school=teacher.school, date=date(2031, 3, 1), name="Tests").pk}
     return ids, outsiders, snapshot
@@ -159,6 +160,7 @@ def url_for(name, params, ids):
         "pk": match if name.startswith("match") else ids.get(kind, 1), "match_id": match,
         "mentor_id": ids["mentor"], "teacher_id": ids["teacher"], "message_id": ids["inbound"],
         "day_id": ids["school-day" if name == "reopen-school-day" else "alliance-day"],
+        "session_id": ids["session"],
         "token": "not-a-real-token", "step": "skills", "answer": "accept", "uidb64": "AA", "slug": "x",
     }
     return reverse(name, kwargs={p: values[p] for p in params})

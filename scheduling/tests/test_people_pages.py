@@ -182,3 +182,22 @@ def test_an_alliances_look_is_its_own_stylesheet(client, teacher):
     css = client.get(reverse("alliance-look", args=[alliance.slug])).content.decode()
     assert "--brand: #ffcc00" in css and "--brand-ink: #000000" in css
     assert reverse("alliance-look", args=[alliance.slug]) in page(client, teacher.user, reverse("teacher-requests"))
+
+
+def test_an_unfilled_request_says_what_would_make_it_fillable_and_who_would_fit(client, teacher, coordinator):
+    alliance = teacher.school.alliance
+    # Too far for in person (about 40 km north), free only on a day the teacher gave as another option.
+    MentorFactory(company__alliance=alliance, user__first_name="Far", user__last_name="Away",
+                  latitude=teacher.school.latitude + 0.36, longitude=teacher.school.longitude, travel_km=25)
+    request = make_request(teacher, topic="Bridges", hour=10)
+    session = request.sessions.get()
+    later = session.starts_at + timedelta(days=1)
+    request.alternative_times = [[later.isoformat(), (later + timedelta(hours=1)).isoformat()]]
+    request.save()
+    text = page(client, coordinator.user, reverse("scheduling:unfilled-help", args=[session.pk]))
+    assert "As asked: still nobody fits." in text
+    assert "Virtual instead of in person: Far Away would fit." in text
+    assert "If volunteers travelled twice as far" in text and "Far Away would fit" in text
+    assert "At the teacher&#x27;s other time" in text
+    assert reverse("scheduling:unfilled-help", args=[session.pk]) in page(client, coordinator.user,
+                                                                          reverse("scheduling:review-queue"))
