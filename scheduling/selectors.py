@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +26,22 @@ def ranked_candidates(session):
     ranked = sorted(result.candidates or [], key=lambda c: (-c.score, c.mentor))
     mentors = Mentor.objects.select_related("user", "company").in_bulk([matching.pk_of(c.mentor) for c in ranked])
     return [(mentors[matching.pk_of(c.mentor)], c.score, c.reasons) for c in ranked]
+
+
+def candidate_words(session, mentors, *, unit):
+    """{mentor pk: the reasons in words} for volunteers who could take a seat in `session`."""
+    request = session.request
+    prefetch_related_objects(mentors, "skills")
+    asked = [skill.name.lower() for skill in request.skills.all()]
+    load = recent_load({mentor.pk for mentor in mentors})
+    school = request.school
+    return {mentor.pk: reasons.reason_words(
+        mentor_skills=[skill.name.lower() for skill in mentor.skills.all()], asked_skills=asked,
+        mentor_at=(mentor.latitude, mentor.longitude), school_at=(school.latitude, school.longitude),
+        in_person=request.format == Format.IN_PERSON, unit=unit, recent=load.get(mentor.pk, 0),
+        cleared_through=mentor.cleared_through(), language=request.language, spoken=mentor.languages,
+        continuity=False,
+    ) for mentor in mentors}
 
 
 def recent_load(mentor_ids, days=90):

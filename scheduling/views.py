@@ -161,7 +161,10 @@ def candidates(request, coordinator, match_id):
                                                          actor=request.user),
                     success="Swapped; the new proposal is in the queue.")
     ranked = [row for row in selectors.ranked_candidates(match.session) if row[0].pk != match.mentor_id]
-    return render(request, "scheduling/candidates.html", {"match": match, "ranked": ranked})
+    words = selectors.candidate_words(match.session, [mentor for mentor, _, _ in ranked],
+                                      unit=coordinator.alliance.distance_unit)
+    rows = [(mentor, score, parts, words[mentor.pk]) for mentor, score, parts in ranked]
+    return render(request, "scheduling/candidates.html", {"match": match, "ranked": rows})
 
 
 @coordinator_required

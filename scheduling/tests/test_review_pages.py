@@ -148,6 +148,13 @@ def test_swapping_replaces_the_proposal_with_a_ranked_candidate(client, coordina
     assert Match.objects.get(mentor=other).status == "proposed"
 
 
+def test_the_swap_page_gives_each_candidates_reasons_in_words(client, coordinator, teacher):
+    match = proposal(teacher)
+    MentorFactory(company__alliance=teacher.school.alliance, languages=["en"])
+    page = client.get(reverse("scheduling:candidates", args=[match.pk])).content.decode()
+    assert "robotics: the skill asked" in page and "under 1 mile away" in page and "check valid to" in page
+
+
 def test_a_volunteer_who_cannot_take_the_session_cannot_be_swapped_in(client, coordinator, teacher):
     match = proposal(teacher)
     stranger = MentorFactory()  # another alliance
