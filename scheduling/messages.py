@@ -36,6 +36,14 @@ WITHDRAWN_TEXT = "Mentorbridge: you are no longer booked for {topic} {when}. You
 REMINDER_TEXT = "Mentorbridge reminder: {topic} {when}, {place}. Can't make it? Reply HELP."
 
 
+def _queue(**fields):
+    """Write one outbox row; an email ends with the name of the alliance it comes from."""
+    match = fields.get("match")
+    if fields.get("channel") == "email" and match is not None:
+        fields["body"] = f"{fields['body']}\n\n{match.session.alliance.name}, on Mentorbridge"
+    return queue_notification(**fields)
+
+
 def local_time(moment, tz_name):
     """'Tue Dec 1, 1:30 PM EST' in the reader's timezone (times are stored in UTC)."""
     return localtime.moment_text(moment, tz_name)
@@ -89,7 +97,7 @@ def _sms(match, *, key, kind, template, keep, urgent=False, **fields):
     mentor = match.mentor
     if not mentor.can_be_texted:
         return None
-    return queue_notification(
+    return _queue(
         key=f"{kind}:sms:{mentor.phone}:{key}", channel="sms", kind=kind, to=mentor.phone, match=match,
         body=fit(template, keep=keep, **fields), recipient_tz=mentor.timezone, urgent=urgent,
     )
@@ -112,7 +120,7 @@ def queue_invitation(match):
     version = f"match-{match.pk}:rev-{session.revision}"
     _sms(match, key=version, kind="invitation", template=INVITATION_TEXT, school=request.school.name,
          **_mentor_fields(match))
-    queue_notification(
+    _queue(
         key=f"invitation:email:{mentor.user.email}:{version}", channel="email", kind="invitation",
         to=mentor.user.email, match=match,
         subject=f"Invitation: {request.topic} at {request.school.name}",
@@ -143,13 +151,13 @@ def queue_update(match):
     subject = f"Updated: {request.topic} at {request.school.name}"
     body = f"{request.topic} is now {when(session, mentor.timezone)}, {place(session)}."
     _sms(match, key=version, kind="update", template=UPDATE_TEXT, **_mentor_fields(match))
-    queue_notification(
+    _queue(
         key=f"update:email:{mentor.user.email}:{version}", channel="email", kind="update", to=mentor.user.email,
         match=match, subject=subject, body=f"Hello {mentor.display_name},\n\n{body}", ics=ics, ics_method="REQUEST",
     )
     if confirmed:
         teacher = request.teacher
-        queue_notification(
+        _queue(
             key=f"update:email:{teacher.user.email}:{version}", channel="email", kind="update_to_teacher",
             to=teacher.user.email, match=match, subject=subject, body=f"Hello {teacher},\n\n{body}",
         )
@@ -172,7 +180,7 @@ def queue_confirmation_to_teacher(match):
     school_tz = request.school.timezone
     who = f"{mentor.display_name} ({mentor.company.name})"
     contact = ", ".join(filter(None, [mentor.user.email, mentor.phone]))
-    queue_notification(
+    _queue(
         key=f"confirmed:email:{teacher.user.email}:match-{match.pk}", channel="email", kind="confirmed_to_teacher",
         to=teacher.user.email, match=match,
         subject=f"Confirmed: {who} for {request.topic}",
@@ -182,7 +190,7 @@ def queue_confirmation_to_teacher(match):
         ),
     )
     if teacher.phone:
-        queue_notification(
+        _queue(
             key=f"confirmed:sms:{teacher.phone}:match-{match.pk}", channel="sms", kind="confirmed_to_teacher",
             to=teacher.phone, match=match, recipient_tz=school_tz,
             body=fit(CONFIRMED_TEXT, keep={"when": when(session, school_tz)}, who=who, topic=request.topic),
@@ -203,14 +211,14 @@ def queue_cancellation(match, *, sequence):
     _sms(match, key=f"match-{match.pk}", kind="cancelled", template=CANCELLED_TEXT, urgent=urgent,
          keep={"when": when(session, mentor.timezone)}, topic=request.topic)
     body = f"{request.topic} {when(session, mentor.timezone)} is cancelled. Thank you!"
-    queue_notification(
+    _queue(
         key=f"cancelled:email:{mentor.user.email}:match-{match.pk}", channel="email", kind="cancelled",
         to=mentor.user.email, match=match, subject=f"Cancelled: {request.topic}", body=body,
         ics=ics, ics_method="CANCEL",
     )
     teacher = request.teacher
     if Notification.objects.filter(match=match, kind="confirmed_to_teacher", channel="email").exists():
-        queue_notification(
+        _queue(
             key=f"cancelled:email:{teacher.user.email}:match-{match.pk}", channel="email",
             kind="cancelled_to_teacher", to=teacher.user.email, match=match,
             subject=f"Cancelled: {mentor.display_name} for {request.topic}",
@@ -235,12 +243,12 @@ def queue_reminder(match, interval, lead):
     starts = local_time(interval.starts_at, mentor.timezone)
     key = reminder_key(match, interval, lead)
     if mentor.can_be_texted:
-        return queue_notification(
+        return _queue(
             key=key, channel="sms", kind=f"reminder_{lead}", to=mentor.phone, match=match,
             recipient_tz=mentor.timezone,
             body=fit(REMINDER_TEXT, keep={"when": starts}, topic=request.topic, place=place(session)),
         )
-    return queue_notification(
+    return _queue(
         key=key, channel="email", kind=f"reminder_{lead}", to=mentor.user.email, match=match,
         subject=f"Reminder: {request.topic} {starts}",
         body=f"Hello {mentor.display_name},\n\nA reminder: {request.topic} {starts}, {place(session)}.",
@@ -296,7 +304,7 @@ def queue_withdrawal(match, *, sequence, tell_mentor):
     request = session.request
     teacher = request.teacher
     school_when = when(session, request.school.timezone)
-    queue_notification(
+    _queue(
         key=f"withdrawn:email:{teacher.user.email}:match-{match.pk}", channel="email", kind="withdrawn_to_teacher",
         to=teacher.user.email, match=match, subject=f"Your mentor for {request.topic} can no longer come",
         body=(f"Hello {teacher},\n\nThe mentor booked for {request.topic} {school_when} can no longer come. "
@@ -308,7 +316,7 @@ def queue_withdrawal(match, *, sequence, tell_mentor):
     urgent = session.starts_at - timezone.now() < URGENT_WITHIN
     _sms(match, key=f"match-{match.pk}", kind="withdrawn", template=WITHDRAWN_TEXT, urgent=urgent,
          keep={"when": when(session, mentor.timezone)}, topic=request.topic)
-    queue_notification(
+    _queue(
         key=f"withdrawn:email:{mentor.user.email}:match-{match.pk}", channel="email", kind="withdrawn",
         to=mentor.user.email, match=match, subject=f"No longer booked: {request.topic}",
         body=(f"Hello {mentor.display_name},\n\nYou are no longer booked for {request.topic} "
@@ -327,6 +335,6 @@ def queue_withdrawal_alert(*, mentor, matches, why, coordinator_emails, key):
     body = (f"{mentor.display_name} ({mentor.company.name}) was withdrawn because {why}.\n\n{lines}\n\n"
             "Each teacher was told a replacement is being sought; matching looks for one now.")
     for email in coordinator_emails:
-        queue_notification(key=f"withdrawal-alert:email:{email}:{key}", channel="email", kind="withdrawal_alert",
+        _queue(key=f"withdrawal-alert:email:{email}:{key}", channel="email", kind="withdrawal_alert",
                            to=email, subject=subject, body=body)
     return subject, body
