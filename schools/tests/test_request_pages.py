@@ -185,12 +185,18 @@ def test_the_api_takes_a_weekly_series(api, teacher):
     ({"time_options": [["2001-01-01T10:00:00Z", "2001-01-01T11:00:00Z"]]}, "time_options"),
     ({"series": {"first_start": "2099-01-06T10:00:00Z", "first_end": "2099-01-06T11:00:00Z", "weeks": 40}}, "series"),
     ({"kind": None}, "kind"),
+    ({"time_options": "overlap"}, "time_options"),
+    ({"time_options": "late"}, "confirm_times"),
 ])
 def test_the_api_refuses_bad_requests_with_400_naming_the_field(api, teacher, body, field):
     day = next_weekday(14)
     good = {"topic": "T", "grade_band": "6-8", "kind": "classroom_visit", "student_count": 20,
             "time_options": [[iso(day, 9), iso(day, 10)]]}
     payload = {k: v for k, v in {**good, **body}.items() if v is not None}
+    if body.get("time_options") == "overlap":
+        payload["time_options"] = [[iso(day, 9), iso(day, 10)], [iso(day, 9), iso(day, 11)]]
+    if body.get("time_options") == "late":
+        payload["time_options"] = [[iso(day, 22), iso(day, 23)]]
     if "series" in body:
         payload.pop("time_options")
     response = api(teacher.user).post("/api/requests/", payload, format="json")
@@ -294,3 +300,12 @@ def test_request_again_fills_in_everything_but_the_times(signed_in, teacher):
     assert f"?again={earlier.pk}" in signed_in.get(f"/teach/requests/{earlier.pk}/").content.decode()
     other = make_request(TeacherFactory(), topic="Not yours")
     assert "Not yours" not in signed_in.get(f"/teach/requests/new/?again={other.pk}").content.decode()
+
+
+def test_the_api_sends_an_evening_request_once_confirmed(api, teacher):
+    day = next_weekday(14)
+    body = {"topic": "Star party", "grade_band": "6-8", "kind": "classroom_visit", "student_count": 20,
+            "time_options": [[iso(day, 22), iso(day, 23)]]}
+    refused = api(teacher.user).post("/api/requests/", body, format="json")
+    assert refused.status_code == 400 and "outside school hours" in refused.json()["confirm_times"][0]
+    assert api(teacher.user).post("/api/requests/", {**body, "confirm_times": True}, format="json").status_code == 201
