@@ -81,9 +81,9 @@ def closed_days(alliance_id, schools, start, end):
     each school's own), in one query."""
     first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=1)
     shared = ClosedDay.objects.filter(alliance_id=alliance_id, date__range=(first, last)).annotate(
-        school=Value(None, output_field=IntegerField())).values_list("school", "date")
-    own = SchoolClosedDay.objects.filter(school_id__in=schools, date__range=(first, last)).values_list("school_id",
-                                                                                                       "date")
+        school=Value(None, output_field=IntegerField())).order_by().values_list("school", "date")
+    own = SchoolClosedDay.objects.filter(school_id__in=schools, date__range=(first, last)).order_by().values_list(
+        "school_id", "date")
     days = {school_id: set() for school_id in schools}
     for school_id, day in shared.union(own, all=True):
         for closed in ([days[school_id]] if school_id is not None else days.values()):
