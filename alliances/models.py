@@ -3,6 +3,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -43,6 +44,22 @@ class Alliance(models.Model):
         "rating weight", default=DEFAULT_WEIGHTS["rating"],
         help_text="Teachers' average rating of the volunteer, drawn toward 4 of 5 until they have a few ratings "
                   "(so new volunteers are not held back). 0 leaves it out.")
+    # The alliance's look on its people's pages and emails (core/viewer.py, alliances/views.py).
+    brand_colour = models.CharField(
+        max_length=7, default="#0b5394", validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour like #0b5394.")],
+        help_text="Header colour, #rrggbb; text on it is white or black, whichever reads better.")
+    logo = models.CharField(
+        max_length=200, blank=True, validators=[RegexValidator(r"^[\w][\w./-]*\.(svg|png)$", "A file under static/, "
+                                                             "like img/alliances/bostem.svg.")],
+        help_text="A file under static/ (svg or png), shown in the header; blank for the name alone.")
+
+    class DistanceUnit(models.TextChoices):
+        MILES = "mi", "miles"
+        KILOMETRES = "km", "kilometres"
+
+    distance_unit = models.CharField(max_length=2, choices=DistanceUnit.choices, default=DistanceUnit.MILES)
+    # ISO 3166 country of the alliance: volunteers' and teachers' phone numbers must be of this country.
+    country = models.CharField(max_length=2, default="US")
     weights_changed_at = models.DateTimeField(null=True, blank=True)
     weights_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -55,10 +72,19 @@ class Alliance(models.Model):
             # All zero would score every pair alike: matching would only count seats.
             models.CheckConstraint(condition=reduce(or_, (Q(**{f"weight_{part}__gt": 0}) for part in PARTS)),
                                    name="alliance_weights_not_all_zero"),
+            models.CheckConstraint(condition=Q(brand_colour__regex=r"^#[0-9a-fA-F]{6}$"),
+                                   name="alliance_brand_colour_hex"),
         ]
 
     def __str__(self):
         return self.name
+
+    def brand_ink(self):
+        """White or black, whichever has the higher contrast on the brand colour (always at least 4.5:1)."""
+        channels = [int(self.brand_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        return "#ffffff" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else "#000000"
 
     def matching_weights(self):
         """The weights of this alliance's runs by part name (what the engine's `Weights` takes)."""
@@ -80,3 +106,19 @@ class Coordinator(models.Model):
 
     def __str__(self):
         return self.user.get_full_name() or self.user.username
+
+
+class ClosedDay(models.Model):
+    """A day the alliance's schools are closed (a holiday, a district-wide closure): nothing is requested or
+    matched on it. A school's own closures are `schools.SchoolClosedDay`."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="closed_days")
+    date = models.DateField()
+    name = models.CharField(max_length=120, help_text="e.g. Thanksgiving, a snow day")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["alliance", "date"], name="alliance_closed_day_once")]
+
+    def __str__(self):
+        return f"{self.name} ({self.date:%b %-d, %Y})"

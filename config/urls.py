@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from alliances.views import look_css
 from config import lockout
 from core.password_reset import ThemedPasswordResetForm
 from core.throttles import throttle_page
@@ -14,7 +15,7 @@ from mentors.forms import EmailLoginForm
 from mentors.views import SetPasswordView
 from notifications import urls as notification_urls
 from notifications import webhooks
-from scheduling import page_urls, vetting_urls
+from scheduling import page_urls, today, vetting_urls
 from scheduling.api import MatchingRunViewSet, MatchViewSet
 from scheduling.request_api import MentorRequestViewSet
 from schools import urls as school_urls
@@ -28,8 +29,15 @@ handler404 = "config.api.not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("look/<slug:slug>.css", look_css, name="alliance-look"),
     path("api/", include(router.urls)),
     path("", include("scheduling.urls")),
+    path("coordinator/", today.today, name="coordinator-home"),
+    path("coordinator/texts/<int:message_id>/handled/", today.text_handled, name="text-handled"),
+    path("coordinator/closed-days/", today.closed_days, name="closed-days"),
+    path("coordinator/closed-days/alliance/<int:day_id>/reopen/", today.reopen_alliance_day,
+         name="reopen-alliance-day"),
+    path("coordinator/closed-days/school/<int:day_id>/reopen/", today.reopen_school_day, name="reopen-school-day"),
     path("api/me/mentor/", MyMentorProfile.as_view(), name="my-mentor-profile"),
     path("api/", include(mentor_urls.api_patterns)),
     path("api/", include(vetting_urls.api_patterns)),

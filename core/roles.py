@@ -60,3 +60,26 @@ class IsMentor(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return mentor_of(request.user) is not None
+
+
+def timezone_of(user):
+    """The zone a person reads their own pages in: the volunteer's own, a teacher's school's, a coordinator's
+    alliance's; None for anyone else (the server's default applies)."""
+    if mentor := mentor_of(user):
+        return mentor.timezone
+    if teacher := teacher_of(user):
+        return teacher.school.timezone
+    if coordinator := coordinator_of(user):
+        return coordinator.alliance.timezone
+    return None
+
+
+def alliance_of(user):
+    """The alliance whose name, logo and colour a person's pages wear, or None (the house look)."""
+    if coordinator := coordinator_of(user):
+        return coordinator.alliance
+    if teacher := teacher_of(user):
+        return teacher.school.alliance
+    if mentor := mentor_of(user):
+        return mentor.company.alliance
+    return None

@@ -37,3 +37,8 @@ def phone_e164(value):
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(message, code="invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_in_country(number, country):
+    """Whether an E.164 number belongs to `country` (ISO 3166, e.g. 'US')."""
+    return phonenumbers.region_code_for_number(phonenumbers.parse(number)) == country

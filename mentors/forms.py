@@ -1,11 +1,15 @@
 """Volunteer and coordinator forms. The rules themselves live in mentors/validation.py (shared with the API)."""
+from datetime import date
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.forms import SignupFields, apply_errors
 from core.models import Skill
 from core.vocabulary import FORMATS, GRADE_BANDS
+from core.words import to_km
 
 from . import services, validation
 from .models import Company, Mentor
@@ -81,15 +85,20 @@ class PlaceStep(forms.Form):
         help_text="Where you usually start from (home or office). Needed for in-person visits.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
-    travel_km = forms.IntegerField(
-        min_value=0, max_value=200, label="How far you'll travel, in kilometres",
-        help_text="16 km is about 10 miles.",
-    )
+    travel = forms.IntegerField(min_value=0, max_value=125, label="How far you'll travel, in miles")
     timezone = forms.ChoiceField(choices=validation.TIMEZONE_CHOICES, label="Your timezone")
 
-    def __init__(self, *args, formats=(), **kwargs):
+    def __init__(self, *args, formats=(), unit="mi", **kwargs):
         super().__init__(*args, **kwargs)
         self.formats = formats
+        self.unit = unit
+        if unit == "km":
+            self.fields["travel"] = forms.IntegerField(min_value=0, max_value=200,
+                                                       label="How far you'll travel, in kilometres")
+
+    def clean_travel(self):
+        """Stored in km whatever the alliance's unit."""
+        return to_km(self.cleaned_data["travel"], self.unit)
 
     def clean_zip_code(self):
         value = self.cleaned_data["zip_code"]
@@ -134,19 +143,73 @@ class BaseBlockFormSet(forms.BaseFormSet):
 BlockFormSet = forms.formset_factory(BlockForm, formset=BaseBlockFormSet, extra=3, max_num=21, absolute_max=21)
 
 
+def block_formset(data, *, initial):
+    """The weekly blocks: the volunteer's own rows and one empty row (three when they have none yet); the
+    page's "Add another block" posts back for one more, so rows are added and removed freely."""
+    extra = 1 if initial else 3
+    formset = forms.formset_factory(BlockForm, formset=BaseBlockFormSet, extra=extra, max_num=21, absolute_max=21)
+    return formset(data, initial=initial, prefix="blocks")
+
+
+class DateListWidget(forms.MultipleHiddenInput):
+    """One date picker per day away, and a few empty ones to add more (clear one to remove it)."""
+
+    input_type = "date"
+    template_name = "widgets/date_list.html"
+    EMPTY = 3
+
+    def get_context(self, name, value, attrs):
+        values = [v.isoformat() if isinstance(v, date) else v for v in (value or []) if v]
+        context = super().get_context(name, [*values, *[""] * self.EMPTY], attrs)
+        subwidgets = context["widget"]["subwidgets"]
+        if subwidgets and attrs and attrs.get("id"):
+            subwidgets[0]["attrs"]["id"] = attrs["id"]  # the field's label points at the first date
+        return context
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            return [v for v in value.splitlines() if v.strip()]
+        return list(value or [])
+
+
+class DateListField(forms.Field):
+    widget = DateListWidget
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else [value]
+        lines = [str(v).strip() for v in values if v and str(v).strip()]
+        return validation.parse_blackout_dates("\n".join(lines))
+
+
 class TimeStep(forms.Form):
     title = "When"
-    blackout_dates = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Days you're away",
-        help_text="One date per line, like 2026-12-24. We won't ask you on these days.",
+    blackout_dates = DateListField(
+        required=False, label="Days you're away",
+        help_text="Pick each date; we won't ask you on these days. Clear a date to remove it.",
     )
     monthly_session_cap = forms.IntegerField(
-        min_value=0, max_value=20, label="Most sessions a month",
+        min_value=1, max_value=20, label="Most sessions a month",
         help_text="We never ask you for more than this many sessions in one month.",
+        error_messages={"min_value": "At least 1 a month; to take a break, add the days you're away instead."},
     )
+    no_hours_ok = forms.BooleanField(required=False, widget=forms.HiddenInput,
+                                     label="Save without weekly hours anyway")
 
     def clean_blackout_dates(self):
-        return validation.parse_blackout_dates(self.cleaned_data["blackout_dates"])
+        days = self.cleaned_data["blackout_dates"]
+        if past := [d for d in days if d < timezone.localdate()]:
+            raise ValidationError(f"{past[0]:%b} {past[0].day}, {past[0].year} has passed; pick a day to come.",
+                                  code="past_date")
+        return days
+
+    def require_hours_or_confirmation(self, blocks):
+        """No weekly hours means no match, ever: allowed only once the volunteer confirms it."""
+        if blocks:
+            return
+        self.fields["no_hours_ok"].widget = forms.CheckboxInput()
+        if not self.cleaned_data.get("no_hours_ok"):
+            self.add_error("no_hours_ok", "With no weekly hours we can never match you with a class. Add a block "
+                                          "above, or tick this box to save without any.")
 
 
 class ContactStep(forms.Form):
@@ -162,14 +225,25 @@ class ContactStep(forms.Form):
         help_text="Teachers see this once you are confirmed. Up to 1000 characters.",
     )
 
+    def __init__(self, *args, country="US", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country = country
+
     def clean_phone(self):
         value = self.cleaned_data["phone"]
-        return validation.phone_e164(value) if value else ""
+        number = validation.phone_e164(value) if value else ""
+        if number and not validation.phone_in_country(number, self.country):
+            raise ValidationError(f"Enter a {self.country} mobile number: we can only text numbers in the "
+                                  "country of your alliance.", code="foreign_phone")
+        return number
 
     def clean(self):
         data = super().clean()
         if data.get("sms_consent") and not data.get("phone") and "phone" not in self.errors:
             self.add_error("phone", "Enter the number we may text.")
+        if data.get("phone") and not data.get("sms_consent"):
+            self.add_error("sms_consent", "We use your number only to text you about sessions: tick the box to "
+                                          "agree, or leave the number empty.")
         return data
 
 

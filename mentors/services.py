@@ -157,7 +157,18 @@ def approve_mentor(*, mentor_id, actor, via="web"):
     return mentor
 
 
-@transaction.atomic
+def _tell_approved(mentor):
+    """The note a volunteer gets once approved (sent after the approval commits)."""
+    alliance = mentor.company.alliance
+    accounts.send_after_commit(
+        subject=f"You're approved to mentor with {alliance.name}",
+        body=(f"Hello {mentor.user.first_name or mentor.display_name},\n\n{alliance.name} has approved you as a "
+              "volunteer mentor. When a class needs someone with your skills at a time you're free, we'll text or "
+              "email you an invitation to accept or decline.\n\nKeep your profile up to date: "
+              f"{accounts.site_url('/me/profile/')}\n"),
+        to=mentor.user.email)
+
+
 def _next_steps(mentor):
     steps = []
     if mentor.cleared_through() is None:

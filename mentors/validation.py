@@ -12,7 +12,7 @@ import zipcodes
 from django.core.exceptions import ValidationError
 
 # The rules both front doors share live in core; mentors' forms, API and import read them from here too.
-from core.validation import LANGUAGE_CHOICES, normalize_email, phone_e164  # noqa: F401
+from core.validation import LANGUAGE_CHOICES, normalize_email, phone_e164, phone_in_country  # noqa: F401
 
 from .models import Company
 

@@ -6,12 +6,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, IntegerField, Value
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from alliances.models import Alliance
+from alliances.models import Alliance, ClosedDay
 from mentors.models import AvailabilityWindow, BlackoutDate, Mentor
+from schools.models import SchoolClosedDay
 
 from . import engine
 from .locks import lock_requests, lock_sessions
@@ -78,12 +79,34 @@ def lock_scope(*, alliance_id, window_start, window_end, session_ids=None):
     return [session.pk for session in lock_sessions(scope.values_list("pk", flat=True))]
 
 
-def _session_spec(session, booked):
+def closed_days(alliance_id, schools, start, end):
+    """{school_id: set of closed local dates} for `schools` between `start` and `end` (the alliance's days and
+    each school's own), in one query."""
+    first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=1)
+    shared = ClosedDay.objects.filter(alliance_id=alliance_id, date__range=(first, last)).annotate(
+        school=Value(None, output_field=IntegerField())).order_by().values_list("school", "date")
+    own = SchoolClosedDay.objects.filter(school_id__in=schools, date__range=(first, last)).order_by().values_list(
+        "school_id", "date")
+    days = {school_id: set() for school_id in schools}
+    for school_id, day in shared.union(own, all=True):
+        for closed in ([days[school_id]] if school_id is not None else days.values()):
+            closed.add(day)
+    return days
+
+
+def open_intervals(session, closed):
+    """The session's intervals that do not fall on a closed day of its school (in the school's zone)."""
+    tz = ZoneInfo(session.request.school.timezone)
+    return tuple((i.starts_at, i.ends_at) for i in session.intervals.all()
+                 if i.starts_at.astimezone(tz).date() not in closed)
+
+
+def _session_spec(session, booked, closed=frozenset()):
     request = session.request
     school = request.school
     return engine.SessionSpec(
         id=session_key(session.pk),
-        intervals=tuple((i.starts_at, i.ends_at) for i in session.intervals.all()),
+        intervals=open_intervals(session, closed),
         format=request.format,
         grade_band=request.grade_band,
         skills=frozenset(s.slug for s in request.skills.all()),
@@ -181,6 +204,11 @@ def _counts_by_mentor(queryset):
     return dict(queryset.values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
 
 
+def mentor_specs(*, alliance_id, start, end):
+    """The alliance's mentors as the engine sees them for a slot from `start` to `end` (what-if questions)."""
+    return _mentor_specs(alliance_id, start, end)
+
+
 def _mentor_specs(alliance_id, start, end, roster=None, ratings=None):
     roster = mentor_roster(alliance_id) if roster is None else roster
     # The alliance's mentors by join rather than a list of thousands of ids; rows of mentors outside
@@ -246,10 +274,12 @@ def build_problem(*, alliance_id, window_start, window_end, session_ids=None, ro
     if not sessions:
         return engine.Problem(mentors=(), sessions=(), weights=weights)
     booked = _counts_by_mentor_session([s.pk for s in sessions])
-    specs = [_session_spec(s, booked.get(s.pk, 0)) for s in sessions]
-    specs = [s for s in specs if s.mentors_needed > 0]
     start = min(s.starts_at for s in sessions)
     end = max(s.ends_at for s in sessions)
+    closed = closed_days(alliance_id, {s.request.school_id for s in sessions}, start, end)
+    specs = [_session_spec(s, booked.get(s.pk, 0), closed[s.request.school_id]) for s in sessions]
+    # A closed day removes that slot: a session left with no open interval is not matched at all.
+    specs = [s for s in specs if s.mentors_needed > 0 and s.intervals]
     excluded, continuity = _pairs(sessions)
     # Ratings are read only when the alliance weighs them: with the default weight 0 runs are unchanged.
     ratings = import_string(settings.MATCHING_MENTOR_RATINGS)(alliance_id) if weights.rating > 0 else None

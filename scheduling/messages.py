@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from core import localtime
 from notifications import calendar, emails
 from notifications.models import Notification
 from notifications.services import queue_notification, withdraw
@@ -42,10 +43,17 @@ RECONFIRM_TEXT = ("Mentorbridge: {topic} moved from {old} to {new}, {place}. Rep
                   "or NO to free it.")
 
 
+def _queue(**fields):
+    """Write one outbox row; an email ends with the name of the alliance it comes from."""
+    match = fields.get("match")
+    if fields.get("channel") == "email" and match is not None:
+        fields["body"] = f"{fields['body']}\n\n{match.session.alliance.name}, on Mentorbridge"
+    return queue_notification(**fields)
+
+
 def local_time(moment, tz_name):
     """'Tue Dec 1, 1:30 PM EST' in the reader's timezone (times are stored in UTC)."""
-    local = moment.astimezone(ZoneInfo(tz_name))
-    return f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M %p %Z}"
+    return localtime.moment_text(moment, tz_name)
 
 
 def when(session, tz_name):
@@ -133,7 +141,7 @@ def _sms(match, *, key, kind, template, keep, stands, urgent=False, **fields):
     mentor = match.mentor
     if not mentor.can_be_texted:
         return None
-    return queue_notification(
+    return _queue(
         key=f"{kind}:sms:{mentor.phone}:{key}", channel="sms", kind=kind, to=mentor.phone, match=match,
         body=fit(template, keep=keep, **fields), recipient_tz=mentor.timezone, urgent=urgent, stands_for=stands,
     )
@@ -283,7 +291,7 @@ def queue_confirmation_to_teacher(match):
         ),
     )
     if teacher.phone:
-        queue_notification(
+        _queue(
             key=f"confirmed:sms:{teacher.phone}:match-{match.pk}", channel="sms", kind="confirmed_to_teacher",
             to=teacher.phone, match=match, recipient_tz=school_tz, stands_for="confirmed@",
             body=fit(CONFIRMED_TEXT, keep={"when": when(session, school_tz)}, who=who, topic=request.topic),
@@ -340,7 +348,7 @@ def queue_reminder(match, interval, lead):
     starts = local_time(interval.starts_at, mentor.timezone)
     key = reminder_key(match, interval, lead)
     if mentor.can_be_texted:
-        return queue_notification(
+        return _queue(
             key=key, channel="sms", kind=f"reminder_{lead}", to=mentor.phone, match=match,
             recipient_tz=mentor.timezone, stands_for=stands_for(match, "confirmed"),
             body=fit(REMINDER_TEXT, keep={"when": starts}, topic=request.topic, place=place(session)),

@@ -12,7 +12,6 @@ urlpatterns = [
     path("teach/requests/new/", request_views.request_new, name="teacher-request-new"),
     path("teach/requests/<int:pk>/", request_views.request_detail, name="teacher-request"),
     path("teach/requests/<int:pk>/cancel/", request_views.request_cancel, name="teacher-request-cancel"),
-    path("coordinator/onboarding/", request_views.coordinator_home, name="coordinator-home"),
     path("me/sessions/", mentor_views.my_sessions, name="my-sessions"),
     path("me/sessions/<int:match_id>/<str:answer>/", mentor_views.answer_invitation, name="answer-invitation"),
 ]

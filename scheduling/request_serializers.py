@@ -95,6 +95,10 @@ class MentorRequestSerializer(serializers.ModelSerializer):
     time_options = serializers.ListField(child=IntervalField(), write_only=True, min_length=1,
                                          max_length=MAX_OPTIONS, required=False)
     series = SeriesSerializer(write_only=True, required=False)
+    confirm_times = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text="True to send times on a weekend, in the evening or on a closed day (otherwise a 400 on this "
+                  "field lists what to check).")
     meeting_link = OptionalURLField(required=False, max_length=200)
     sessions = SessionSerializer(many=True, read_only=True)
     school = serializers.StringRelatedField()
@@ -104,7 +108,7 @@ class MentorRequestSerializer(serializers.ModelSerializer):
         fields = [
             "id", "school", "topic", "description", "skills", "grade_band", "kind", "format", "language",
             "student_count", "mentors_needed", "meeting_link", "status", "created_at", "alternative_times",
-            "intervals", "time_options", "series", "sessions",
+            "intervals", "time_options", "series", "confirm_times", "sessions",
         ]
         read_only_fields = ["status", "created_at", "alternative_times"]
         extra_kwargs = {"student_count": {"min_value": 1, "max_value": 500},
@@ -133,6 +137,9 @@ class MentorRequestSerializer(serializers.ModelSerializer):
     def validate_time_options(self, options):
         for option in options:
             services.check_intervals([option])
+        for n, (start, end) in enumerate(options):
+            if any(start < e and s < end for s, e in options[:n]):
+                raise serializers.ValidationError(f"Option {n + 1} overlaps an earlier option; give different times.")
         return options
 
     def validate(self, attrs):
@@ -149,6 +156,11 @@ class MentorRequestSerializer(serializers.ModelSerializer):
             attrs["series"] = self._series(attrs["series"])
         elif "intervals" in attrs:
             attrs["series"] = attrs.pop("intervals")
+        confirmed = attrs.pop("confirm_times", False)
+        intervals = attrs.get("series") or attrs.get("time_options") or []
+        warnings = services.time_warnings(intervals, school=self.context["request"].user.teacher.school)
+        if warnings and not confirmed:
+            raise serializers.ValidationError({"confirm_times": warnings})
         return attrs
 
     def _kind(self, attrs):

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,10 +12,9 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_errors
 from core.roles import coordinator_of, mentor_of, role_required, teacher_of
-from mentors.models import Mentor
 from mentors.views import mentor_home
 from schools import forms, services
-from schools.models import MentorRequest, Teacher
+from schools.models import MentorRequest
 
 from . import requests as request_flow
 from . import services as lifecycle
@@ -66,10 +65,17 @@ def request_list(request):
 @role_required("teacher")
 def request_new(request):
     teacher = request.user.teacher
-    form = forms.RequestForm(request.POST or None, school=teacher.school)
+    again = request.GET.get("again", "")
+    earlier = MentorRequest.objects.filter(teacher=teacher, pk=again).first() if again.isdigit() else None
+    initial = forms.RequestForm.again(earlier) if earlier else {}
+    form = forms.RequestForm(request.POST or None, school=teacher.school, initial=initial)
     if teacher.is_verified and request.method == "POST" and form.is_valid():
+        if sent := _already_sent(request, teacher, form.cleaned_data["submission_key"]):
+            return sent
         try:
             created = request_flow.create_teacher_request(teacher=teacher, **form.request_fields())
+        except IntegrityError:  # the same form, submitted twice at once: the other submission made it
+            return _already_sent(request, teacher, form.cleaned_data["submission_key"])
         except ValidationError as error:
             apply_errors(form, error)
         except services.RequestRefused as refusal:
@@ -77,7 +83,16 @@ def request_new(request):
         else:
             messages.success(request, f"Request “{created.topic}” sent. We'll look for mentors now.")
             return redirect("teacher-requests")
-    return render(request, "schools/request_form.html", {"form": form, "teacher": teacher})
+    return render(request, "schools/request_form.html", {"form": form, "teacher": teacher, "again": bool(initial)})
+
+
+def _already_sent(request, teacher, key):
+    """The request an earlier submission of this very form made, as a redirect to it (or None)."""
+    earlier = MentorRequest.objects.filter(teacher=teacher, submission_key=key).first() if key else None
+    if earlier is None:
+        return None
+    messages.info(request, "This request was already sent; here it is.")
+    return redirect("teacher-request", pk=earlier.pk)
 
 
 def _edit_initial(mentor_request, session):
@@ -115,6 +130,7 @@ def request_detail(request, pk):
         "alternatives": [(datetime.fromisoformat(s), datetime.fromisoformat(e))
                          for s, e in mentor_request.alternative_times],
         "booked": Match.objects.filter(session__request=mentor_request, status__in=Match.BOOKED).count(),
+        "now": timezone.now(),
     })
 
 
@@ -143,15 +159,3 @@ def request_cancel(request, pk):
     except lifecycle.MatchError as error:
         messages.error(request, str(error))
     return redirect("teacher-requests")
-
-
-# --- coordinator ------------------------------------------------------------------
-
-@role_required("coordinator")
-def coordinator_home(request):
-    alliance = request.user.coordinator.alliance
-    return render(request, "schools/coordinator_home.html", {
-        "alliance": alliance,
-        "unverified_teachers": Teacher.objects.filter(school__alliance=alliance, verified_at__isnull=True).count(),
-        "pending_volunteers": Mentor.objects.filter(company__alliance=alliance, status=Mentor.Status.PENDING).count(),
-    })

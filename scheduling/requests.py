@@ -30,7 +30,7 @@ def _default_kind(format):
 
 @transaction.atomic
 def create_request(*, teacher, topic, grade_band, format, student_count, intervals, skills=(),
-                   mentors_needed=1, description="", language="", meeting_link="", kind=None):
+                   mentors_needed=1, description="", language="", meeting_link="", kind=None, submission_key=None):
     """A verified teacher asks for mentors; matching is queued once the request is saved.
 
     `intervals` is one or more (start, end) pairs of aware datetimes: one visit, or a weekly series.
@@ -42,7 +42,7 @@ def create_request(*, teacher, topic, grade_band, format, student_count, interva
     request = MentorRequest.objects.create(
         school=teacher.school, teacher=teacher, topic=topic, description=description, grade_band=grade_band,
         format=format, language=language, student_count=student_count, mentors_needed=mentors_needed,
-        meeting_link=meeting_link,
+        meeting_link=meeting_link, submission_key=submission_key,
         kind=kind or _default_kind(format),
     )
     request.skills.set(skills)

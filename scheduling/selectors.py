@@ -2,14 +2,14 @@
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
 from mentors.models import Mentor
-from schools.models import Format
+from schools.models import Format, MentorRequest
 
-from . import engine, matching
+from . import engine, matching, reasons
 from .messages import local_time
 from .models import Match, MatchingRun, Session
 
@@ -28,6 +28,22 @@ def ranked_candidates(session):
     return [(mentors[matching.pk_of(c.mentor)], c.score, c.reasons) for c in ranked]
 
 
+def candidate_words(session, mentors, *, unit):
+    """{mentor pk: the reasons in words} for volunteers who could take a seat in `session`."""
+    request = session.request
+    prefetch_related_objects(mentors, "skills")
+    asked = [skill.name.lower() for skill in request.skills.all()]
+    load = recent_load({mentor.pk for mentor in mentors})
+    school = request.school
+    return {mentor.pk: reasons.reason_words(
+        mentor_skills=[skill.name.lower() for skill in mentor.skills.all()], asked_skills=asked,
+        mentor_at=(mentor.latitude, mentor.longitude), school_at=(school.latitude, school.longitude),
+        in_person=request.format == Format.IN_PERSON, unit=unit, recent=load.get(mentor.pk, 0),
+        cleared_through=mentor.cleared_through(), language=request.language, spoken=mentor.languages,
+        continuity=False,
+    ) for mentor in mentors}
+
+
 def recent_load(mentor_ids, days=90):
     """Sessions each mentor held or completed in the last `days` days (what fairness weighs)."""
     since = timezone.now() - timedelta(days=days)
@@ -44,6 +60,8 @@ REVIEW_COLUMNS = (
     "mentor__background_check_expires", "session__starts_at", "session__request_id", "session__request__topic",
     "session__request__school__name", "session__request__school__timezone", "session__request__grade_band",
     "session__request__format", "session__request__student_count", "session__request__mentors_needed",
+    "mentor__latitude", "mentor__longitude", "mentor__languages", "session__request__school__latitude",
+    "session__request__school__longitude", "session__request__language", "session__ends_at", "mentor__bio",
 )
 
 
@@ -70,14 +88,47 @@ def review_queue(alliance, *, school_id=None, date_from=None, date_to=None, stat
     if shown.paginator.count:
         rows = list(matches.values(*REVIEW_COLUMNS)[shown.start_index() - 1:shown.end_index()])
     load = recent_load({row["mentor_id"] for row in rows})
+    skills = _skill_names(rows)
     links = {name: _link(f"scheduling:{name}") for name in ("approve", "reject", "candidates")}
+    links["profile"] = _link("volunteer-profile")
     groups = {}
     for row in rows:
         request_id = row["session__request_id"]
         if request_id not in groups:
             groups[request_id] = (_request_facts(row), [])
-        groups[request_id][1].append(_review_row(row, load.get(row["mentor_id"], 0), links))
+        words = _words(row, load.get(row["mentor_id"], 0), skills, alliance.distance_unit)
+        groups[request_id][1].append({**_review_row(row, load.get(row["mentor_id"], 0), links), "words": words})
     return shown, list(groups.values())
+
+
+def _skill_names(rows):
+    """({mentor_id: [skill names]}, {request_id: [skill names]}) for the rows of a page, in two queries."""
+    if not rows:
+        return {}, {}
+    mentor_skills, request_skills = {}, {}
+    for mentor_id, name in Mentor.skills.through.objects.filter(
+            mentor_id__in={r["mentor_id"] for r in rows}).values_list("mentor_id", "skill__name"):
+        mentor_skills.setdefault(mentor_id, []).append(name.lower())
+    for request_id, name in MentorRequest.skills.through.objects.filter(
+            mentorrequest_id__in={r["session__request_id"] for r in rows}).values_list("mentorrequest_id",
+                                                                                        "skill__name"):
+        request_skills.setdefault(request_id, []).append(name.lower())
+    return mentor_skills, request_skills
+
+
+def _words(row, recent, skills, unit):
+    mentor_skills, request_skills = skills
+    cleared = row["mentor__background_check_status"] == Mentor.BackgroundCheck.CLEARED
+    return reasons.reason_words(
+        mentor_skills=mentor_skills.get(row["mentor_id"], []),
+        asked_skills=request_skills.get(row["session__request_id"], []),
+        mentor_at=(row["mentor__latitude"], row["mentor__longitude"]),
+        school_at=(row["session__request__school__latitude"], row["session__request__school__longitude"]),
+        in_person=row["session__request__format"] == Format.IN_PERSON, unit=unit, recent=recent,
+        cleared_through=row["mentor__background_check_expires"] if cleared else None,
+        language=row["session__request__language"], spoken=row["mentor__languages"],
+        continuity=bool((row["reasons"] or {}).get("continuity")),
+    )
 
 
 def _link(name):
@@ -110,27 +161,29 @@ def _review_row(row, load, links):
         "score": f"{row['score']:.3f}",
         "reasons": [(part, f"{value:.3f}") for part, value in row["reasons"].items()],
         "recent_load": str(load),
-        "cleared_through": f"{expires:%Y-%m-%d}" if cleared and expires else "not cleared",
+        "cleared_through": f"{expires:%b %-d, %Y}" if cleared and expires else "not cleared",
         "approve_url": links["approve"](pk), "reject_url": links["reject"](pk),
-        "candidates_url": links["candidates"](pk),
+        "candidates_url": links["candidates"](pk), "profile_url": links["profile"](row["mentor_id"]),
+        "bio": row["mentor__bio"],
     }
 
 
 def unfilled_sessions(alliance, *, limit=20):
     """The first `limit` open sessions still short of mentors, with the latest engine reason for each,
     and how many there are in all: (sessions, total)."""
-    booked = Count("matches", filter=Q(matches__status__in=[*Match.BOOKED, Match.Status.PROPOSED]))
+    booked = Count("matches", filter=Q(matches__status__in=[*Match.BOOKED, Match.Status.PROPOSED,
+                                                             Match.Status.COMPLETED]))
     short = (
         Session.objects.filter(alliance=alliance, status=Session.Status.OPEN, starts_at__gte=timezone.now())
         .annotate(held=booked).filter(held__lt=F("mentors_needed"))
     )
     shown = list(short.select_related("request__school").order_by("starts_at", "pk")[:limit])
     total = len(shown) if len(shown) < limit else short.count()
-    reasons = {}
+    why_of = {}
     for unfilled in MatchingRun.objects.filter(alliance=alliance).order_by("-started_at").values_list(
             "unfilled", flat=True)[:20]:
         for entry in unfilled:
-            reasons.setdefault(entry["session"], entry["why"])
+            why_of.setdefault(entry["session"], entry["why"])
     for session in shown:
-        session.why = reasons.get(session.pk, "not matched yet")
+        session.why = why_of.get(session.pk, "not matched yet")
     return shown, total

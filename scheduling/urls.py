@@ -10,6 +10,7 @@ urlpatterns = [
     path("coordinator/matches/<int:match_id>/approve/", views.approve, name="approve"),
     path("coordinator/matches/<int:match_id>/reject/", views.reject, name="reject"),
     path("coordinator/matches/<int:match_id>/candidates/", views.candidates, name="candidates"),
+    path("coordinator/sessions/<int:session_id>/what-would-help/", views.unfilled_help, name="unfilled-help"),
     path("matches/<int:match_id>/complete/", views.complete, name="complete"),
     path("matches/<int:match_id>/no-show/", views.no_show, name="no-show"),
     path("i/<str:token>/", answer_views.answer_invitation, name="answer"),

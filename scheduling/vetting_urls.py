@@ -1,9 +1,11 @@
 """Routes of the coordinator's vetting actions (pages, and `api_patterns` mounted under /api/)."""
 from django.urls import path
 
+from . import people
 from . import vetting_views as views
 
 urlpatterns = [
+    path("coordinator/volunteers/<int:mentor_id>/", people.volunteer_profile, name="volunteer-profile"),
     path("coordinator/volunteers/<int:mentor_id>/approve/", views.approve_volunteer, name="approve-volunteer"),
     path("coordinator/volunteers/<int:mentor_id>/background-check/", views.background_check,
          name="background-check"),

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -14,8 +14,8 @@ from core.roles import coordinator_of, mentor_of, role_required, teacher_of
 from mentors.forms import apply_errors
 from schools.models import School
 
-from . import selectors, services, tasks
-from .models import Match
+from . import fillable, selectors, services, tasks
+from .models import Match, Session
 
 coordinator_required = role_required("coordinator", hidden=True, pass_role=True)
 REVIEW_PAGE_SIZE = 50  # matches per page of the review queue
@@ -63,12 +63,24 @@ def _coordinator_match(coordinator, match_id):
 
 
 def _act(request, action, *, success):
+    """Run a lifecycle service; answer the review queue's in-place request with JSON, a form with a redirect."""
     try:
-        action()
-        messages.success(request, success)
+        match = action()
     except services.MatchError as exc:
+        if _inplace(request):
+            return JsonResponse({"ok": False, "message": str(exc), "code": exc.code}, status=exc.http_status)
         messages.error(request, str(exc))
+    else:
+        if _inplace(request):
+            status = Match.Status(match.status) if isinstance(match, Match) else None
+            return JsonResponse({"ok": True, "message": success, "status": status,
+                                 "status_label": status.label.capitalize() if status else ""})
+        messages.success(request, success)
     return _back(request)
+
+
+def _inplace(request):
+    return request.headers.get("X-Inplace") == "1"
 
 
 def _back(request):
@@ -93,8 +105,11 @@ def reject(request, coordinator, match_id):
     match = _coordinator_match(coordinator, match_id)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why, so the next coordinator knows: the reason is required.")
-        return redirect("scheduling:review-queue")
+        message = "Say why, so the next coordinator knows: the reason is required."
+        if _inplace(request):
+            return JsonResponse({"ok": False, "message": message, "field": "reason"}, status=400)
+        messages.error(request, message)
+        return _back(request)
     return _act(request, lambda: services.reject_match(match_id=match.pk, actor=request.user,
                                                        reason=form.cleaned_data["reason"]),
                 success=f"Rejected {match.mentor}; they will not be proposed for this session again.")
@@ -104,6 +119,9 @@ def reject(request, coordinator, match_id):
 @coordinator_required
 def bulk_approve(request, coordinator):
     ids = [int(i) for i in request.POST.getlist("match") if i.isdigit()]
+    if not ids:
+        messages.error(request, "Nothing was ticked: tick the proposals to approve, then press Approve selected.")
+        return _back(request)
     approved, refused = 0, []
     for match in Match.objects.filter(pk__in=ids, session__alliance=coordinator.alliance):
         try:
@@ -143,7 +161,20 @@ def candidates(request, coordinator, match_id):
                                                          actor=request.user),
                     success="Swapped; the new proposal is in the queue.")
     ranked = [row for row in selectors.ranked_candidates(match.session) if row[0].pk != match.mentor_id]
-    return render(request, "scheduling/candidates.html", {"match": match, "ranked": ranked})
+    words = selectors.candidate_words(match.session, [mentor for mentor, _, _ in ranked],
+                                      unit=coordinator.alliance.distance_unit)
+    rows = [(mentor, score, parts, words[mentor.pk]) for mentor, score, parts in ranked]
+    return render(request, "scheduling/candidates.html", {"match": match, "ranked": rows})
+
+
+@coordinator_required
+def unfilled_help(request, coordinator, session_id):
+    """An unfilled request: the engine's reason and what would make it fillable, with who would then fit."""
+    session = get_object_or_404(Session.objects.select_related("request__school"), pk=session_id,
+                                alliance=coordinator.alliance)
+    return render(request, "scheduling/unfilled_help.html", {
+        "session": session, "lines": fillable.what_would_help(session, unit=coordinator.alliance.distance_unit),
+    })
 
 
 class CompletionForm(forms.Form):
@@ -197,7 +228,11 @@ def complete(request, match_id):
 
     def done():
         messages.success(request, message)
-        return _back(request) if coordinator_of(request.user) else redirect("home")
+        if coordinator_of(request.user):
+            return _back(request)
+        if teacher_of(request.user):
+            return redirect("teacher-request", pk=match.session.request_id)
+        return redirect("my-sessions")
 
     return _record(request, form, action, template="scheduling/complete.html", success=done,
                    context={"match": match, "reporting_hours": isinstance(form, HoursReportForm)})

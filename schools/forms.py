@@ -1,4 +1,5 @@
 """Teacher and coordinator forms. Time rules live in schools/services.py, shared with the API."""
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,10 +21,11 @@ DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})
 OPTION_COUNT = 3
 SCHEDULE_HELP = (
-    "One visit: give up to three times that work for your class. We book the first one and look for mentors "
-    "for it; the others stay on your request so your coordinator can move the visit there if nobody is free. "
-    "A weekly series keeps the same mentor every week."
+    "Several times: we book the first one and look for mentors for it; the others stay on your request so your "
+    "coordinator can move the visit there if nobody is free. A weekly series keeps the same mentor every week."
 )
+SCHEDULES = [("one", "One visit at one time"), ("options", "One visit, with two or three times that work"),
+             ("series", "A weekly series")]
 
 
 def _phone(value):
@@ -73,10 +75,27 @@ class TeacherJoinForm(forms.Form):
 class TeacherInviteForm(forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.none(), label="School")
     email = forms.EmailField(label="Teacher's email", max_length=services.MAX_EMAIL_LENGTH)
+    personal_ok = forms.BooleanField(required=False, widget=forms.HiddenInput,
+                                     label="Yes, invite this personal address")
 
     def __init__(self, *args, alliance, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(alliance=alliance).order_by("name")
+
+    def clean(self):
+        """A school with its own email domain should get its teachers' school addresses; another address is
+        allowed once the coordinator confirms it (a personal address outlives the job)."""
+        data = super().clean()
+        school, email = data.get("school"), data.get("email") or ""
+        if school and school.email_domain and not email.lower().endswith("@" + school.email_domain.lower()):
+            self.fields["personal_ok"].widget = forms.CheckboxInput()
+            if not data.get("personal_ok"):
+                self.add_error("personal_ok", f"{school} uses @{school.email_domain} addresses. Invite the "
+                                              "teacher's school address, or tick this box to invite this one.")
+        return data
+
+    def invitation(self):
+        return {k: self.cleaned_data[k] for k in ("school", "email")}
 
 
 class RequestForm(forms.Form):
@@ -88,18 +107,17 @@ class RequestForm(forms.Form):
                                   label="Details for the mentor (optional)")
     skills = forms.ModelMultipleChoiceField(queryset=Skill.objects.all(), required=False,
                                             widget=forms.CheckboxSelectMultiple, label="Skills wanted (optional)")
-    grade_band = forms.ChoiceField(choices=GradeBand.choices, label="Grade band")
+    grade_band = forms.ChoiceField(choices=[("", "Choose a grade band"), *GradeBand.choices], label="Grade band",
+                                   error_messages={"required": "Choose the grade band of the class."})
     kind = forms.ChoiceField(choices=MentorRequest.Kind.choices, widget=forms.RadioSelect, label="Format",
-                             initial=MentorRequest.Kind.CLASSROOM_VISIT)
+                             error_messages={"required": "Choose what kind of session this is."})
     language = forms.ChoiceField(choices=[("", "Any language")] + LANGUAGE_CHOICES, required=False,
                                  label="Language of the session")
     student_count = forms.IntegerField(min_value=1, max_value=500, label="Number of students",
                                        help_text="A headcount only. Never send us students' names.")
     mentors_needed = forms.IntegerField(min_value=1, max_value=10, initial=1, label="Mentors needed")
-    schedule = forms.ChoiceField(
-        choices=[("options", "One visit (give one to three times that work)"), ("series", "A weekly series")],
-        widget=forms.RadioSelect, initial="options", label="When", help_text=SCHEDULE_HELP,
-    )
+    schedule = forms.ChoiceField(choices=SCHEDULES, widget=forms.RadioSelect, label="When", help_text=SCHEDULE_HELP,
+                                 error_messages={"required": "Choose one visit, several times, or a weekly series."})
     series_date = forms.DateField(required=False, widget=DATE, label="First date of the series")
     series_start = forms.TimeField(required=False, widget=TIME, label="Starts at")
     series_end = forms.TimeField(required=False, widget=TIME, label="Ends at")
@@ -107,10 +125,15 @@ class RequestForm(forms.Form):
                                       label="Number of weeks")
     meeting_link = forms.URLField(required=False, label="Meeting link (virtual sessions)", assume_scheme="https",
                                   help_text="In-person sessions happen at your school's address.")
+    confirm_times = forms.BooleanField(required=False, label="I checked these times and want to send the request")
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
+        self.warnings = []
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
         for n in range(1, OPTION_COUNT + 1):
             choice = "first choice" if n == 1 else f"option {n} (optional)"
             self.fields[f"option{n}_date"] = forms.DateField(required=False, widget=DATE, label=f"Date, {choice}")
@@ -151,12 +174,41 @@ class RequestForm(forms.Form):
                 services.check_place(kind=data["kind"], meeting_link=data.get("meeting_link", ""))
             except ValidationError as error:
                 self.add_error("meeting_link", error.message_dict["meeting_link"])
+        self._forget_unused_times(data.get("schedule"))
         if data.get("schedule") == "series":
             self.plan = {"series": self._series()}
+            intervals = self.plan["series"] or []
         else:
-            options = [self._interval(f"option{n}", n == 1) for n in range(1, OPTION_COUNT + 1)]
+            count = OPTION_COUNT if data.get("schedule") == "options" else 1
+            options = [self._interval(f"option{n}", n == 1) for n in range(1, count + 1)]
+            self._refuse_overlaps(options)
             self.plan = {"time_options": [o for o in options if o]}
+            intervals = self.plan["time_options"]
+        if intervals and not self.errors:
+            self._ask_to_confirm(intervals, confirmed=data.get("confirm_times"))
         return data
+
+    def _forget_unused_times(self, schedule):
+        """The blocks of the ways not chosen are hidden on the page: what they hold is neither used nor an error."""
+        used = {"one": ["option1"], "options": [f"option{n}" for n in range(1, OPTION_COUNT + 1)],
+                "series": ["series"]}.get(schedule, [])
+        for name in [n for n in self._errors if n.startswith(("option", "series_"))]:
+            if name.rsplit("_", 1)[0] not in used:
+                del self._errors[name]
+
+    def _refuse_overlaps(self, options):
+        for n, option in enumerate(options, start=1):
+            for k, earlier in enumerate(options[:n - 1], start=1):
+                if option and earlier and option[0] < earlier[1] and earlier[0] < option[1]:
+                    self.add_error(f"option{n}_start", f"This time overlaps option {k}; give a different time.")
+                    break
+
+    def _ask_to_confirm(self, intervals, *, confirmed):
+        """Weekends, evenings and closed days are allowed once the teacher confirms them."""
+        self.warnings = services.time_warnings(intervals, school=self.school)
+        if self.warnings and not confirmed:
+            self.add_error("confirm_times", "Check the times above; tick this box to send the request anyway, "
+                                            "or change them.")
 
     def _series(self):
         first = self._interval("series", True)
@@ -170,8 +222,16 @@ class RequestForm(forms.Form):
 
     def request_fields(self):
         data = self.cleaned_data
-        names = ["topic", "description", "grade_band", "language", "student_count", "mentors_needed", "meeting_link"]
+        names = ["topic", "description", "grade_band", "language", "student_count", "mentors_needed", "meeting_link",
+                 "submission_key"]
         return {"kind": data["kind"], "skills": list(data["skills"]), **{n: data[n] for n in names}, **self.plan}
+
+    @staticmethod
+    def again(mentor_request):
+        """The initial values of a new request like `mentor_request` (everything but the times)."""
+        names = ["topic", "description", "grade_band", "kind", "language", "student_count", "mentors_needed",
+                 "meeting_link"]
+        return {**{n: getattr(mentor_request, n) for n in names}, "skills": list(mentor_request.skills.all())}
 
 
 class RequestEditForm(forms.Form):

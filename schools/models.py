@@ -30,6 +30,22 @@ class School(models.Model):
         return self.name
 
 
+class SchoolClosedDay(models.Model):
+    """A day one school is closed (testing, an early-release day kept free, a local holiday); the
+    alliance-wide days are `alliances.ClosedDay`. Nothing is requested or matched on either."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closed_days")
+    date = models.DateField()
+    name = models.CharField(max_length=120, help_text="e.g. state testing, a snow day")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["school", "date"], name="school_closed_day_once")]
+
+    def __str__(self):
+        return f"{self.name} ({self.date:%b %-d, %Y})"
+
+
 class Teacher(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="teachers")
@@ -93,6 +109,9 @@ class MentorRequest(models.Model):
     alternative_times = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The request form's one-time key: a second submission of the same form (a double tap, a resend after a
+    # timeout) finds the request the first one made instead of making another.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -100,6 +119,7 @@ class MentorRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(mentors_needed__gte=1, mentors_needed__lte=10), name="request_mentors_needed_range"
             ),
+            models.UniqueConstraint(fields=["teacher", "submission_key"], name="request_submitted_once"),
         ]
 
     def __str__(self):

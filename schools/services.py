@@ -12,12 +12,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from alliances.models import ClosedDay
 from core import accounts
 from core.errors import DomainError
 from core.validation import MAX_EMAIL_LENGTH
 from notifications import emails
 
-from .models import MentorRequest, School, Teacher
+from .models import MentorRequest, School, SchoolClosedDay, Teacher
 
 
 class RequestRefused(DomainError):
@@ -119,6 +120,29 @@ def update_request_details(*, request_id, **fields):
     if fields:
         request.save(update_fields=sorted(fields))
     return request
+
+
+EVENING_HOUR, MORNING_HOUR = 18, 7  # a time outside these hours is worth a second look
+
+
+def time_warnings(intervals, *, school):
+    """What a teacher should confirm before sending these times: weekends, evenings, the school's closed days
+    (the alliance's and the school's own). Words, one line each; empty when nothing is unusual."""
+    tz = ZoneInfo(school.timezone)
+    local = [(s.astimezone(tz), e.astimezone(tz)) for s, e in intervals]
+    days = {start.date() for start, _ in local}
+    closed = dict(ClosedDay.objects.filter(alliance_id=school.alliance_id, date__in=days).values_list("date", "name"))
+    closed.update(SchoolClosedDay.objects.filter(school=school, date__in=days).values_list("date", "name"))
+    warnings = []
+    for start, end in local:
+        when = f"{start:%a %b} {start.day}"
+        if start.date() in closed:
+            warnings.append(f"{when} is a closed day ({closed[start.date()]}): no mentor will be matched for it.")
+        if start.weekday() >= 5:
+            warnings.append(f"{when} is a {start:%A}: few volunteers are free at weekends.")
+        if start.hour >= EVENING_HOUR or end.hour >= EVENING_HOUR + 3 or start.hour < MORNING_HOUR:
+            warnings.append(f"{when} at {start.hour % 12 or 12}:{start:%M %p} is outside school hours.")
+    return warnings
 
 
 def refuse_if_closed(request):

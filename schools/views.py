@@ -80,7 +80,7 @@ def invite_teacher(request):
     form = forms.TeacherInviteForm(request.POST or None, alliance=request.user.coordinator.alliance)
     link = None
     if request.method == "POST" and form.is_valid():
-        link = services.invite_teacher(actor=request.user, **form.cleaned_data)
+        link = services.invite_teacher(actor=request.user, **form.invitation())
         messages.success(request, f"Invitation emailed to {form.cleaned_data['email']}.")
     return render(request, "schools/invite_teacher.html", {"form": form, "link": link})
 

@@ -3,7 +3,7 @@
 Outsiders are users of another alliance (coordinator, teacher, volunteer) and anonymous callers.
 Object routes are called with the ids of alliance A's objects; role routes with the wrong roles.
 """
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
+from alliances.models import ClosedDay
 from impact.models import CompanyLead, Feedback, FeedbackRequest, SchoolEquity, Target
 from mentors.models import Mentor
 from mentors.tests.factories import MentorFactory
@@ -18,7 +19,7 @@ from notifications.models import InboundMessage
 from scheduling import services
 from scheduling.models import Match, Session, SessionInterval
 from scheduling.tests.factories import make_request
-from schools.models import MentorRequest, Teacher
+from schools.models import MentorRequest, SchoolClosedDay, Teacher
 from schools.tests.factories import CoordinatorFactory, TeacherFactory, UserFactory
 
 PUBLIC = {
@@ -26,7 +27,7 @@ PUBLIC = {
     "password_reset_complete", "volunteer-signup", "teacher-signup", "teacher-join", "verify-email",
     "api-volunteer-signup", "api-teacher-signup", "api-verify-email", "api-accept-teacher-invite", "api-token",
     "rest_framework:login", "rest_framework:logout", "api-root", "schema", "api-docs",
-    "calendar-feed", "twilio-inbound", "twilio-status",
+    "calendar-feed", "twilio-inbound", "twilio-status", "alliance-look",
     # An invitation's answer link: the signed token is the authority (scheduling.answers).
     "scheduling:answer",
     # The signed one-tap answer: the link itself is the credential (single use, expiring).
@@ -43,6 +44,8 @@ COORDINATOR = {
     "api-suspend-volunteer", "api-unlock", "match-messages", "notification-resend",
     "impact:dashboard", "impact:dashboard-csv", "impact:targets", "impact:schools", "impact:school-equity",
     "impact:awaiting", "impact:record-on-behalf", "impact:company-leads", "api-impact-dashboard",
+    "volunteer-profile", "closed-days", "reopen-alliance-day",
+    "reopen-school-day", "text-handled", "scheduling:unfilled-help",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
@@ -120,7 +123,10 @@ def world(db):
                                          side="teacher")
     ids = {"request": make_request(teacher, hour=13).pk, "matches": {k: m.pk for k, m in matches.items()},
            "mentor": unvetted.pk, "teacher": unverified.pk, "inbound": inbound.pk, "school": teacher.school_id,
-           "ask": ask.pk}
+           "ask": ask.pk,
+           "session": make_request(teacher, hour=16).sessions.get().pk,
+           "alliance-day": ClosedDay.objects.create(alliance=alliance, date=date(2031, 1, 1), name="New Year").pk,
+           "school-day": SchoolClosedDay.objects.create(school=teacher.school, date=date(2031, 3, 1), name="Tests").pk}
     return ids, outsiders, snapshot
 
 
@@ -154,6 +160,8 @@ def snapshot():
         "targets": sorted(Target.objects.values_list("pk", "students")),
         "equity": sorted(SchoolEquity.objects.values_list("pk", "frl_percent")),
         "company_leads": sorted(CompanyLead.objects.values_list("pk", "company_id")),
+        "closed days": (sorted(ClosedDay.objects.values_list("pk", flat=True)),
+                        sorted(SchoolClosedDay.objects.values_list("pk", flat=True))),
     }
 
 
@@ -171,7 +179,9 @@ def url_for(name, params, ids):
     values = {
         "pk": match if name.startswith("match") else ids.get(kind, 1), "match_id": match,
         "mentor_id": ids["mentor"], "teacher_id": ids["teacher"], "school_id": ids["school"], "request_id": ids["ask"],
-        "table": "month",
+        "table": "month", "message_id": ids["inbound"],
+        "day_id": ids["school-day" if name == "reopen-school-day" else "alliance-day"],
+        "session_id": ids["session"],
         "token": "not-a-real-token", "step": "skills", "answer": "accept", "uidb64": "AA", "slug": "x",
     }
     return reverse(name, kwargs={p: values[p] for p in params})

@@ -16,14 +16,18 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 BLOCKING = {"serious", "critical"}
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
 @contextmanager
-def browser_page(base_url):
+def browser_page(base_url, viewport=PHONE):
     """A fresh page whose every request outside the live server is refused (nothing from the internet)."""
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is not installed at /usr/bin/chromium (make browser installs it)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+        context = browser.new_context(base_url=base_url, viewport=viewport)
         context.route(re.compile(r"^(?!" + re.escape(base_url) + ").*"), lambda route: route.abort())
         page = context.new_page()
         page.set_default_timeout(15000)
@@ -58,3 +62,8 @@ def last_link(to, live_url):
     """The last link emailed to `to`, pointed at the live server."""
     message = [m for m in mail.outbox if to in m.to][-1]
     return re.search(r"https?://\S+", message.body).group(0).replace("http://testserver", live_url)
+
+
+def sideways_scroll(page):
+    """How many pixels the page is wider than the window (0 when nothing scrolls sideways)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")

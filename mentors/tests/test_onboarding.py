@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core import mail
 
 from mentors.models import Mentor
 from mentors.tests.factories import CompanyFactory, MentorFactory
@@ -36,6 +37,9 @@ def test_a_coordinator_approves_a_pending_volunteer_of_their_alliance(client, co
     client.post(f"/coordinator/volunteers/{pending.pk}/approve/")
     pending.refresh_from_db()
     assert pending.status == Mentor.Status.APPROVED
+    notes = [m for m in mail.outbox if pending.user.email in m.to and "approved" in m.subject]
+    assert len(notes) == 1, [(m.to, m.subject) for m in mail.outbox]
+    assert "/me/profile/" in notes[0].body
 
 
 def test_a_coordinator_cannot_touch_another_alliances_volunteers(client, api, coordinator, stranger):

@@ -70,19 +70,23 @@ def test_the_wizard_walks_every_step_and_saves_the_profile(signed_in, mentor):
     steps = [
         ("skills", {"skills": [mentor.skills.model.objects.get(slug="robotics").pk]}),
         ("classes", {"grade_bands": ["6-8"], "formats": ["in_person", "virtual"], "languages": ["en", "es"]}),
-        ("place", {"zip_code": "12305", "travel_km": "20", "timezone": "America/New_York"}),
+        ("place", {"zip_code": "12305", "travel": "20", "timezone": "America/New_York"}),
         ("time", {"blocks-TOTAL_FORMS": "3", "blocks-INITIAL_FORMS": "0", "blocks-0-weekday": "1",
                   "blocks-0-start": "09:00", "blocks-0-end": "11:00", "blocks-1-weekday": "1",
                   "blocks-1-start": "10:30", "blocks-1-end": "12:00", "blackout_dates": "2026-12-24\n2026-12-31",
                   "monthly_session_cap": "3"}),
         ("contact", {"phone": "(518) 555-0199", "sms_consent": "on", "bio": "I build robots."}),
     ]
+    url = "/me/profile/skills/?then=next"  # the wizard, as a new volunteer walks it
     for step, data in steps:
-        response = signed_in.post(f"/me/profile/{step}/", data, REMOTE_ADDR="203.0.113.9")
+        assert url.startswith(f"/me/profile/{step}/")
+        response = signed_in.post(url, data, REMOTE_ADDR="203.0.113.9")
         assert response.status_code == 302, (step, response.context["form"].errors)
+        url = response["Location"]
     assert response["Location"] == "/me/sessions/"
     mentor.refresh_from_db()
-    assert mentor.grade_bands == ["6-8"] and mentor.languages == ["en", "es"] and mentor.travel_km == 20
+    assert mentor.grade_bands == ["6-8"] and mentor.languages == ["en", "es"]
+    assert mentor.travel_km == 32  # 20 miles, for a US alliance
     assert mentor.zip_code == "12305" and mentor.latitude == pytest.approx(42.81, abs=0.05)
     assert [(w.weekday, w.start_time, w.end_time) for w in mentor.availability.all()] == [(1, time(9), time(12))]
     assert sorted(b.date for b in mentor.blackout_dates.all()) == [date(2026, 12, 24), date(2026, 12, 31)]
@@ -92,7 +96,15 @@ def test_the_wizard_walks_every_step_and_saves_the_profile(signed_in, mentor):
 
 
 @pytest.mark.parametrize("step, data, field", [
-    ("place", {"zip_code": "00000", "travel_km": "10", "timezone": "America/New_York"}, "zip_code"),
+    ("place", {"zip_code": "00000", "travel": "10", "timezone": "America/New_York"}, "zip_code"),
+    ("contact", {"phone": "+44 20 7946 0958", "sms_consent": "on"}, "phone"),
+    ("contact", {"phone": "(518) 555-0199", "bio": ""}, "sms_consent"),
+    ("time", {"blocks-TOTAL_FORMS": "1", "blocks-INITIAL_FORMS": "0", "blocks-0-weekday": "1",
+              "blocks-0-start": "09:00", "blocks-0-end": "11:00", "monthly_session_cap": "0"}, "monthly_session_cap"),
+    ("time", {"blocks-TOTAL_FORMS": "1", "blocks-INITIAL_FORMS": "0", "blocks-0-weekday": "1",
+              "blocks-0-start": "09:00", "blocks-0-end": "11:00", "monthly_session_cap": "2",
+              "blackout_dates": "2020-01-02"}, "blackout_dates"),
+    ("time", {"blocks-TOTAL_FORMS": "1", "blocks-INITIAL_FORMS": "0", "monthly_session_cap": "2"}, "no_hours_ok"),
     ("contact", {"phone": "12", "bio": ""}, "phone"),
     ("contact", {"phone": "", "sms_consent": "on"}, "phone"),
     ("time", {"blocks-TOTAL_FORMS": "1", "blocks-INITIAL_FORMS": "0", "blocks-0-weekday": "1",
@@ -163,3 +175,63 @@ def test_only_volunteers_reach_the_profile(client, api):
     assert client.get("/me/profile/skills/").status_code == 403
     assert api(teacher.user).get("/api/me/mentor/").status_code == 403
     assert api().get("/api/me/mentor/").status_code in (401, 403)
+
+
+def test_an_empty_week_is_saved_only_once_the_volunteer_confirms_it(signed_in, mentor):
+    data = {"blocks-TOTAL_FORMS": "1", "blocks-INITIAL_FORMS": "0", "monthly_session_cap": "2"}
+    warned = signed_in.post("/me/profile/time/", data)
+    assert "we can never match you" in warned.content.decode()
+    assert signed_in.post("/me/profile/time/", {**data, "no_hours_ok": "on"}).status_code == 302
+
+
+def test_days_away_are_picked_as_dates(signed_in, mentor):
+    mentor.blackout_dates.create(date=date(2099, 12, 24))
+    page = signed_in.get("/me/profile/time/").content.decode()
+    assert 'type="date" name="blackout_dates" value="2099-12-24"' in page
+    data = {"blocks-TOTAL_FORMS": "1", "blocks-INITIAL_FORMS": "0", "blocks-0-weekday": "1",
+            "blocks-0-start": "09:00", "blocks-0-end": "11:00", "monthly_session_cap": "2",
+            "blackout_dates": ["2099-12-24", "", "2099-12-31", ""]}
+    assert signed_in.post("/me/profile/time/", data).status_code == 302
+    assert sorted(b.date for b in mentor.blackout_dates.all()) == [date(2099, 12, 24), date(2099, 12, 31)]
+
+
+def test_availability_rows_are_added_without_saving_and_removed_by_clearing(signed_in, mentor):
+    for weekday in range(4):
+        mentor.availability.create(weekday=weekday, start_time=time(9), end_time=time(10))
+    page = signed_in.get("/me/profile/time/")
+    assert page.context["formset"].total_form_count() == 5  # four of theirs and one empty
+    data = {"blocks-TOTAL_FORMS": "5", "blocks-INITIAL_FORMS": "4", "monthly_session_cap": "2", "add_block": "1",
+            **{f"blocks-{n}-{k}": v for n in range(4) for k, v in (("weekday", n), ("start", "09:00"),
+                                                                      ("end", "10:00"))}}
+    more = signed_in.post("/me/profile/time/", data)
+    assert more.status_code == 200 and more.context["formset"].total_form_count() == 6
+    assert mentor.availability.count() == 4
+    cleared = {**data, "blocks-0-weekday": "", "blocks-0-start": "", "blocks-0-end": ""}
+    del cleared["add_block"]
+    assert signed_in.post("/me/profile/time/", cleared).status_code == 302
+    assert sorted(mentor.availability.values_list("weekday", flat=True)) == [1, 2, 3]
+
+
+def test_the_profile_is_a_summary_with_an_edit_link_per_section(signed_in, mentor):
+    mentor.grade_bands = ["6-8"]
+    mentor.travel_km = 16
+    mentor.save()
+    page = signed_in.get("/me/profile/").content.decode()
+    for step in ("skills", "classes", "place", "time", "contact"):
+        assert f'href="/me/profile/{step}/"' in page
+    assert "10 miles" in page
+    response = signed_in.post("/me/profile/classes/", {"grade_bands": ["9-12"], "formats": ["virtual"],
+                                                       "languages": ["en"]})
+    assert response["Location"] == "/me/profile/"
+
+
+def test_a_kilometre_alliance_asks_for_kilometres(signed_in, mentor):
+    alliance = mentor.company.alliance
+    alliance.distance_unit = "km"
+    alliance.save()
+    assert "in kilometres" in signed_in.get("/me/profile/place/").content.decode()
+    mentor.formats = ["virtual"]
+    mentor.save()
+    signed_in.post("/me/profile/place/", {"zip_code": "", "travel": "20", "timezone": "America/New_York"})
+    mentor.refresh_from_db()
+    assert mentor.travel_km == 20

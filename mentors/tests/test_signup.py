@@ -43,6 +43,13 @@ def test_following_the_link_verifies_the_email_and_lets_the_volunteer_sign_in(cl
     assert client.login(username="ana.ruiz@acme.example", password=GOOD["password"])
 
 
+def test_following_the_link_signs_the_volunteer_straight_in_to_their_profile(client, company):
+    client.post("/volunteer/signup/", GOOD)
+    response = client.get(link_in(mail.outbox[0]), follow=True)
+    assert response.wsgi_request.user.is_authenticated
+    assert response.redirect_chain[-1][0].startswith("/me/profile/skills/")
+
+
 def test_an_invite_code_picks_the_company_whatever_the_email_domain(client, company):
     client.post("/volunteer/signup/", {**GOOD, "email": "ana@gmail.example", "invite_code": "acme-2026"})
     assert Mentor.objects.get().company == company

@@ -31,6 +31,14 @@ def test_approving_writes_an_invitation_text_and_email_in_the_same_transaction(t
     assert transition.actor == coordinator.user
 
 
+def test_every_email_is_signed_with_the_alliances_name(teacher, coordinator):
+    match = propose(teacher)
+    services.approve_match(match_id=match.pk, actor=coordinator.user)
+    email = Notification.objects.get(match=match, channel="email")
+    assert email.body.endswith(f"{teacher.school.alliance.name}, on Mentorbridge")
+    assert teacher.school.alliance.name not in Notification.objects.get(match=match, channel="sms").body
+
+
 def test_the_invitation_carries_a_request_with_a_stable_uid(teacher, coordinator):
     match = propose(teacher)
     services.approve_match(match_id=match.pk, actor=coordinator.user)

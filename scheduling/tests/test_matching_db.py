@@ -230,3 +230,31 @@ def test_weights_passed_to_a_run_override_the_alliances_and_are_recorded(teacher
     recorded = run(teacher, weights=Weights(distance=2.0)).weights
     assert Match.objects.get(status="proposed").mentor == near
     assert recorded["distance"] == 2.0
+
+
+@pytest.mark.django_db
+def test_nothing_is_proposed_on_an_alliance_closed_day(teacher):
+    from alliances.models import ClosedDay
+
+    request = make_request(teacher)
+    MentorFactory(company__alliance=teacher.school.alliance)
+    ClosedDay.objects.create(alliance=teacher.school.alliance, date=request.sessions.get().starts_at.date(),
+                             name="Snow day")
+    run(teacher)
+    assert not Match.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_schools_closed_day_removes_only_that_week_of_a_series(teacher):
+    from schools.models import SchoolClosedDay
+
+    request = make_request(teacher, weeks=3)
+    session = request.sessions.get()
+    second = session.intervals.all()[1]
+    SchoolClosedDay.objects.create(school=teacher.school, date=second.starts_at.date(), name="State testing")
+    problem = matching.build_problem(alliance_id=teacher.school.alliance_id, **WINDOW)
+    (spec,) = problem.sessions
+    assert len(spec.intervals) == 2 and (second.starts_at, second.ends_at) not in spec.intervals
+    other_school = TeacherFactory(school__alliance=teacher.school.alliance)
+    make_request(other_school)
+    assert len(matching.build_problem(alliance_id=teacher.school.alliance_id, **WINDOW).sessions) == 2

@@ -1,5 +1,6 @@
 """In real Chromium: a coordinator reviews, approves, and sees the mentor's texted YES arrive."""
 import pytest
+from playwright.sync_api import expect
 
 from mentors.tests.browser import AxeAudit, browser_page
 from mentors.tests.factories import MentorFactory
@@ -33,12 +34,17 @@ def test_a_coordinator_approves_from_the_queue_and_sees_the_texted_yes_confirm_i
         sign_in(page, live_server.url, "carmen")
         page.goto(f"{live_server.url}/coordinator/review/")
         assert page.get_by_role("heading", name="Build a line-following robot").is_visible()
-        reasons = page.locator(".reasons").first.inner_text()
-        assert "distance" in reasons and "0.200" in reasons
+        reasons = page.locator("ul.reasons").first.inner_text()
+        assert "robotics: the skill asked" in reasons and "under 1 mile away" in reasons
+        page.locator("summary", has_text="Score details").first.click()
+        numbers = page.locator("dl.facts").first.inner_text()
+        assert "distance" in numbers and "0.200" in numbers
         axe.check(page, "review queue")
 
         page.get_by_role("button", name="Approve Ana Ruiz").click()
-        assert page.get_by_text("invitation is on its way").is_visible()
+        expect(page.get_by_text("invitation is on its way")).to_be_visible()
+        assert page.url.endswith("/coordinator/review/")  # in place: the page was not reloaded
+        expect(page.locator("li.match .badge").first).to_have_text("Approved")
 
         status, reply = fake_twilio.send_inbound(
             f"{live_server.url}/webhooks/twilio/inbound/", from_="+15185552002", to=settings.TWILIO_FROM_NUMBER,

@@ -34,8 +34,68 @@ def test_the_queue_shows_each_proposal_with_its_score_parts_and_check_expiry(cli
     match = proposal(teacher)
     page = client.get(reverse("scheduling:review-queue")).content.decode()
     assert str(match.mentor) in page
-    assert "distance" in page and "0.200" in page
-    assert f"{match.mentor.background_check_expires:%Y-%m-%d}" in page
+    assert "distance" in page and "0.200" in page  # the numbers, one click away (Score details)
+    assert f"check valid to {match.mentor.background_check_expires:%b %Y}" in page
+
+
+def test_the_queue_says_each_reason_in_words(client, coordinator, teacher):
+    request = make_request(teacher, skills=("robotics", "software", "electrical-engineering"), language="es")
+    # About 6 miles north of the school (0.087 degrees of latitude).
+    mentor = MentorFactory(company__alliance=teacher.school.alliance, skills=["robotics", "software"],
+                           languages=["en", "es"], latitude=teacher.school.latitude + 0.087,
+                           longitude=teacher.school.longitude, bio="Builds robots at GE.")
+    Match.objects.create(session=request.sessions.get(), mentor=mentor, score=0.8, reasons={"skills": 0.27})
+    page = client.get(reverse("scheduling:review-queue")).content.decode()
+    assert "robotics and software engineering: 2 of the 3 skills asked" in page
+    assert "6 miles away" in page
+    assert "0 sessions in the last 90 days" in page
+    assert "speaks Spanish" in page
+    assert "Builds robots at GE." in page  # the profile peek
+    assert reverse("volunteer-profile", args=[mentor.pk]) in page
+
+
+def test_distances_are_in_kilometres_for_an_alliance_that_uses_them(client, coordinator, teacher):
+    teacher.school.alliance.distance_unit = "km"
+    teacher.school.alliance.save()
+    proposal(teacher, latitude=teacher.school.latitude + 0.09, longitude=teacher.school.longitude)
+    page = client.get(reverse("scheduling:review-queue")).content.decode()
+    assert "10 km away" in page and "miles away" not in page
+
+
+def test_approve_selected_with_nothing_ticked_says_so(client, coordinator, teacher):
+    match = proposal(teacher)
+    response = client.post(reverse("scheduling:bulk-approve"), {}, follow=True)
+    assert "Nothing was ticked" in response.content.decode()
+    assert Match.objects.get(pk=match.pk).status == "proposed"
+
+
+def test_an_in_place_approval_answers_json_and_keeps_the_coordinators_place(client, coordinator, teacher):
+    match = proposal(teacher)
+    response = client.post(reverse("scheduling:approve", args=[match.pk]), HTTP_X_INPLACE="1")
+    assert response.status_code == 200
+    assert response.json()["status"] == "approved" and "on its way" in response.json()["message"]
+    again = client.post(reverse("scheduling:approve", args=[match.pk]), HTTP_X_INPLACE="1")
+    assert again.status_code == 409 and "no longer" in again.json()["message"]
+
+
+def test_an_in_place_reject_without_a_reason_names_the_field(client, coordinator, teacher):
+    match = proposal(teacher)
+    response = client.post(reverse("scheduling:reject", args=[match.pk]), {"reason": ""}, HTTP_X_INPLACE="1")
+    assert response.status_code == 400 and response.json()["field"] == "reason"
+    assert Match.objects.get(pk=match.pk).status == "proposed"
+
+
+def test_a_rejection_reason_shows_later_in_the_volunteers_match_history(client, coordinator, teacher):
+    match = proposal(teacher)
+    client.post(reverse("scheduling:reject", args=[match.pk]), {"reason": "too far for a first visit"})
+    page = client.get(reverse("volunteer-profile", args=[match.mentor_id])).content.decode()
+    assert "too far for a first visit" in page and "Rejected" in page
+
+
+def test_an_action_without_javascript_comes_back_to_the_same_match(client, coordinator, teacher):
+    match = proposal(teacher)
+    page = client.get(reverse("scheduling:review-queue") + "?page=1").content.decode()
+    assert f'value="/coordinator/review/?page=1#match-{match.pk}"' in page
 
 
 def test_approving_from_the_queue_invites_the_mentor(client, coordinator, teacher):
@@ -86,6 +146,13 @@ def test_swapping_replaces_the_proposal_with_a_ranked_candidate(client, coordina
     client.post(reverse("scheduling:candidates", args=[match.pk]), {"mentor": other.pk})
     assert Match.objects.get(pk=match.pk).status == "rejected"
     assert Match.objects.get(mentor=other).status == "proposed"
+
+
+def test_the_swap_page_gives_each_candidates_reasons_in_words(client, coordinator, teacher):
+    match = proposal(teacher)
+    MentorFactory(company__alliance=teacher.school.alliance, languages=["en"])
+    page = client.get(reverse("scheduling:candidates", args=[match.pk])).content.decode()
+    assert "robotics: the skill asked" in page and "under 1 mile away" in page and "check valid to" in page
 
 
 def test_a_volunteer_who_cannot_take_the_session_cannot_be_swapped_in(client, coordinator, teacher):

@@ -186,12 +186,18 @@ def test_the_api_takes_a_weekly_series(api, teacher):
     ({"time_options": [["2001-01-01T10:00:00Z", "2001-01-01T11:00:00Z"]]}, "time_options"),
     ({"series": {"first_start": "2099-01-06T10:00:00Z", "first_end": "2099-01-06T11:00:00Z", "weeks": 40}}, "series"),
     ({"kind": None}, "kind"),
+    ({"time_options": "overlap"}, "time_options"),
+    ({"time_options": "late"}, "confirm_times"),
 ])
 def test_the_api_refuses_bad_requests_with_400_naming_the_field(api, teacher, body, field):
     day = next_weekday(14)
     good = {"topic": "T", "grade_band": "6-8", "kind": "classroom_visit", "student_count": 20,
             "time_options": [[iso(day, 9), iso(day, 10)]]}
     payload = {k: v for k, v in {**good, **body}.items() if v is not None}
+    if body.get("time_options") == "overlap":
+        payload["time_options"] = [[iso(day, 9), iso(day, 10)], [iso(day, 9), iso(day, 11)]]
+    if body.get("time_options") == "late":
+        payload["time_options"] = [[iso(day, 22), iso(day, 23)]]
     if "series" in body:
         payload.pop("time_options")
     response = api(teacher.user).post("/api/requests/", payload, format="json")
@@ -220,3 +226,87 @@ def test_the_api_edits_reschedules_and_cancels(api, teacher, confirmed):
     closed = client.post(f"/api/requests/{request.pk}/reschedule/", {"meeting_link": "https://meet.example/x"},
                          format="json")
     assert closed.status_code == 403
+
+
+# --- the form on a phone: one way of giving times, no silent defaults, warnings, once only ----------------
+
+@pytest.mark.parametrize("missing", ["grade_band", "kind", "schedule"])
+def test_nothing_is_silently_defaulted(signed_in, missing):
+    response = signed_in.post("/teach/requests/new/", form(next_weekday(14), **{missing: ""}))
+    assert missing in response.context["form"].errors
+    assert not MentorRequest.objects.exists()
+    blank = signed_in.get("/teach/requests/new/").content.decode()
+    assert "checked" not in blank.split('name="schedule"')[1].split(">")[0]
+    assert '<option value="" selected>Choose a grade band</option>' in blank
+
+
+def test_one_visit_ignores_the_extra_option_rows(signed_in):
+    day = next_weekday(14)
+    response = signed_in.post("/teach/requests/new/", form(day, schedule="one", option2_date="garbage"))
+    assert response.status_code == 302
+    assert MentorRequest.objects.get().alternative_times == []
+
+
+def test_overlapping_alternative_times_are_a_field_error(signed_in):
+    day = next_weekday(14)
+    response = signed_in.post("/teach/requests/new/", form(day, option2_date=day.isoformat(), option2_start="10:30",
+                                                            option2_end="11:30"))
+    assert "overlaps option 1" in str(response.context["form"].errors["option2_start"])
+    assert not MentorRequest.objects.exists()
+
+
+@pytest.mark.parametrize("extra, words", [
+    ({"option1_start": "22:00", "option1_end": "23:00"}, "outside school hours"),
+    ({"weekday": 5}, "Saturday"),
+    ({"closed": True}, "closed day (Snow day)"),
+])
+def test_evenings_weekends_and_closed_days_need_the_teachers_confirmation(signed_in, teacher, extra, words):
+    from alliances.models import ClosedDay
+
+    day = next_weekday(14, weekday=extra.pop("weekday", 1))
+    if extra.pop("closed", False):
+        ClosedDay.objects.create(alliance=teacher.school.alliance, date=day, name="Snow day")
+    first = signed_in.post("/teach/requests/new/", form(day, **extra))
+    assert first.status_code == 200 and words in first.content.decode()
+    assert "confirm_times" in first.context["form"].errors and not MentorRequest.objects.exists()
+    confirmed = signed_in.post("/teach/requests/new/", form(day, confirm_times="on", **extra))
+    assert confirmed.status_code == 302 and MentorRequest.objects.count() == 1
+
+
+def test_an_ordinary_school_day_asks_for_no_confirmation(signed_in):
+    assert signed_in.post("/teach/requests/new/", form(next_weekday(14))).status_code == 302
+
+
+def test_submitting_the_same_form_twice_creates_one_request(signed_in):
+    data = form(next_weekday(14), submission_key="6f1c1f0e-4a44-4d7c-9a39-0f6f3d1f2a11")
+    first = signed_in.post("/teach/requests/new/", data)
+    second = signed_in.post("/teach/requests/new/", data)
+    request = MentorRequest.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == f"/teach/requests/{request.pk}/"
+
+
+def test_the_form_carries_a_fresh_submission_key(signed_in):
+    one = signed_in.get("/teach/requests/new/").content.decode()
+    two = signed_in.get("/teach/requests/new/").content.decode()
+    key = 'name="submission_key" value="'
+    assert one.split(key)[1][:36] != two.split(key)[1][:36]
+
+
+def test_request_again_fills_in_everything_but_the_times(signed_in, teacher):
+    earlier = make_request(teacher, topic="Bridges from straws", grade_band="3-5", student_count=18)
+    page = signed_in.get(f"/teach/requests/new/?again={earlier.pk}").content.decode()
+    assert 'value="Bridges from straws"' in page and 'value="18"' in page
+    assert '<option value="3-5" selected>' in page
+    assert f"?again={earlier.pk}" in signed_in.get(f"/teach/requests/{earlier.pk}/").content.decode()
+    other = make_request(TeacherFactory(), topic="Not yours")
+    assert "Not yours" not in signed_in.get(f"/teach/requests/new/?again={other.pk}").content.decode()
+
+
+def test_the_api_sends_an_evening_request_once_confirmed(api, teacher):
+    day = next_weekday(14)
+    body = {"topic": "Star party", "grade_band": "6-8", "kind": "classroom_visit", "student_count": 20,
+            "time_options": [[iso(day, 22), iso(day, 23)]]}
+    refused = api(teacher.user).post("/api/requests/", body, format="json")
+    assert refused.status_code == 400 and "outside school hours" in refused.json()["confirm_times"][0]
+    assert api(teacher.user).post("/api/requests/", {**body, "confirm_times": True}, format="json").status_code == 201

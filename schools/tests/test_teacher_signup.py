@@ -121,3 +121,13 @@ def test_the_api_lists_and_verifies_waiting_teachers(api, coordinator, school):
     assert api(coordinator.user).post(f"/api/coordinator/teachers/{teacher.pk}/verify/").status_code == 200
     assert api(teacher.user).post(f"/api/coordinator/teachers/{teacher.pk}/verify/").status_code == 403
     assert not MentorRequest.objects.exists()
+
+
+def test_inviting_a_personal_address_for_a_school_with_a_domain_asks_to_confirm(client, coordinator, school):
+    client.force_login(coordinator.user)
+    data = {"school": school.pk, "email": "marcus@gmail.example"}
+    warned = client.post("/coordinator/teachers/invite/", data)
+    assert "personal_ok" in warned.context["form"].errors and not mail.outbox
+    assert "uses @lincoln.k12.example addresses" in warned.content.decode()
+    client.post("/coordinator/teachers/invite/", {**data, "personal_ok": "on"})
+    assert [m.to for m in mail.outbox] == [["marcus@gmail.example"]]

@@ -91,7 +91,7 @@ def api_volunteer_rows(request):
 # page name -> (url, who opens it, the bare rows of what it shows)
 PAGES = {
     "review queue": ("/coordinator/review/", "coordinator", review_rows),
-    "coordinator home": ("/coordinator/onboarding/", "coordinator", home_rows),
+    "coordinator home": ("/coordinator/", "coordinator", home_rows),
     "my sessions": ("/me/sessions/", "mentor", my_session_rows),
     "teacher's requests": ("/teach/requests/", "teacher", teacher_request_rows),
     "/api/matches/": ("/api/matches/", "coordinator", api_match_rows),

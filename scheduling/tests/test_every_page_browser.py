@@ -1,0 +1,113 @@
+"""Every role's pages as a person sees them, in real Chromium at phone (390x844) and desktop (1366x900) size.
+
+On every page: no sideways scroll (even with a 150-character name), no serious or critical axe finding, no
+UTC, and a screenshot saved to var/screenshots/ (the folder the README names) as
+<role>-<page>-<phone|desktop>.png.
+"""
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from alliances.models import ClosedDay
+from mentors.tests.browser import DESKTOP, PHONE, AxeAudit, browser_page, sideways_scroll
+from mentors.tests.factories import MentorFactory
+from notifications.models import InboundMessage
+from scheduling.models import Match
+from scheduling.tests.factories import book_match, held, make_request
+from schools.tests.factories import CoordinatorFactory, TeacherFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+PASSWORD = "pw-for-tests"
+LONG_NAME = "Maximiliana" + "x" * 139  # 150 characters, no break
+
+
+def seed():
+    """One alliance in Pacific time (the server runs in UTC) with something on every page."""
+    teacher = TeacherFactory(school__timezone="America/Los_Angeles", school__name="Cesar Chavez Elementary",
+                             user=UserFactory(username="teacher", first_name="Teresa", last_name="Lopez"))
+    alliance = teacher.school.alliance
+    alliance.timezone, alliance.name, alliance.brand_colour = "America/Los_Angeles", "Bay STEM Alliance", "#0f5e4d"
+    alliance.save()
+    coordinator = CoordinatorFactory(alliance=alliance, user=UserFactory(username="coordinator"))
+    mentor = MentorFactory(company__alliance=alliance, company__name="Acme Robotics", timezone="America/Chicago",
+                           user=UserFactory(username="mentor", first_name=LONG_NAME, last_name="Ruiz"),
+                           bio="Builds warehouse robots; loves a good line-follower.", skills=["robotics", "software"])
+    confirmed = book_match(teacher, coordinator, mentor, topic="Build a line-following robot")
+    held(book_match(teacher, coordinator, mentor, topic="Paper rockets", hour=13))
+    book_match(teacher, coordinator, mentor, status="invited", topic="Coding with Scratch", hour=14)
+    Match.objects.create(session=make_request(teacher, topic="Kitchen chemistry", hour=11).sessions.get(),
+                         mentor=MentorFactory(company__alliance=alliance, user__first_name="Dev",
+                                              user__last_name="Patel"), score=0.7,
+                         reasons={"skills": 0.3, "distance": 0.2, "fairness": 0.2})
+    make_request(teacher, topic="Night sky " + "y" * 140, hour=15)
+    MentorFactory(company__alliance=alliance, status="pending", background_check_status="none",
+                  background_check_expires=None)
+    MentorFactory(company__alliance=alliance, background_check_expires=timezone.localdate() + timedelta(days=12))
+    TeacherFactory(school=teacher.school, verified_at=None)
+    InboundMessage.objects.create(message_sid="SM" + "4" * 32, from_number="+15185550000", alliance=alliance,
+                                  body="Is this the robot club? " + "z" * 150, needs_review=True)
+    ClosedDay.objects.create(alliance=alliance, date=timezone.localdate() + timedelta(days=40), name="Cesar Chavez Day")
+    return {"teacher": teacher, "coordinator": coordinator, "mentor": mentor, "confirmed": confirmed}
+
+
+def journeys(people):
+    """role -> [(page name, path)], each a page that role uses."""
+    request_id = people["confirmed"].session.request_id
+    mentor_id = people["mentor"].pk
+    proposal = Match.objects.get(status="proposed").pk
+    return {
+        "public": [("home", "/"), ("sign-in", "/accounts/login/"), ("password-reset", "/accounts/password_reset/"),
+                   ("volunteer-signup", "/volunteer/signup/"), ("teacher-signup", "/teacher/signup/")],
+        "coordinator": [("today", "/coordinator/"), ("review", "/coordinator/review/"),
+                        ("swap", f"/coordinator/matches/{proposal}/candidates/"),
+                        ("volunteers", "/coordinator/volunteers/"),
+                        ("volunteer-profile", f"/coordinator/volunteers/{mentor_id}/"),
+                        ("teachers", "/coordinator/teachers/"), ("invite", "/coordinator/teachers/invite/"),
+                        ("closed-days", "/coordinator/closed-days/"), ("weights", "/coordinator/matching-weights/"),
+                        ("import", "/coordinator/volunteers/import/")],
+        "teacher": [("requests", "/teach/requests/"), ("request", f"/teach/requests/{request_id}/"),
+                    ("request-form", "/teach/requests/new/")],
+        "mentor": [("sessions", "/me/sessions/"), ("profile", "/me/profile/"), ("profile-time", "/me/profile/time/"),
+                   ("calendar", "/me/calendar/")],
+    }
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email or username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def look_at(page, axe, role, name, size, problems):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    label = f"{role}-{name}-{size}"
+    page.screenshot(path=str(SCREENSHOTS / f"{label}.png"), full_page=True)
+    axe.check(page, label)
+    if (extra := sideways_scroll(page)) > 0:
+        problems.append(f"{label} scrolls sideways by {extra}px")
+    text = page.inner_text("body")
+    if "UTC" in text:
+        problems.append(f"{label} shows UTC")
+
+
+@pytest.mark.parametrize("size, viewport", [("phone", PHONE), ("desktop", DESKTOP)])
+def test_every_page_fits_reads_locally_and_passes_axe(live_server, size, viewport):
+    people = seed()
+    axe, problems = AxeAudit(), []
+    for role, pages in journeys(people).items():
+        with browser_page(live_server.url, viewport=viewport) as page:
+            if role != "public":
+                sign_in(page, role)
+            for name, path in pages:
+                response = page.goto(path)
+                assert response.status == 200, f"{role} {path}: {response.status}"
+                look_at(page, axe, role, name, size, problems)
+    assert not problems, "\n".join(problems)
+    axe.assert_clean()
