@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from alliances import urls as alliance_urls
 from config import lockout
 from core.throttles import throttle_page
 from mentors import urls as mentor_urls
@@ -12,6 +13,7 @@ from mentors.forms import EmailLoginForm
 from mentors.views import SetPasswordView
 from notifications import urls as notification_urls
 from notifications import webhooks
+from programs import urls as program_urls
 from scheduling import vetting_urls
 from scheduling.api import MatchingRunViewSet, MatchViewSet
 from schools import urls as school_urls
@@ -49,4 +51,7 @@ urlpatterns = [
     path("webhooks/twilio/status/", webhooks.status_callback, name="twilio-status"),
     path("api/", include(notification_urls.api_patterns)),
     path("", include(notification_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include(alliance_urls)),
+    path("", include(program_urls)),
 ]

@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -34,12 +36,16 @@ INSTALLED_APPS = [
     "schools",
     "scheduling",
     "notifications",
+    "programs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The visitor's language (the switch's cookie, else Accept-Language): public pages speak English and Spanish.
+    # https://docs.djangoproject.com/en/5.2/topics/i18n/translation/#how-django-discovers-language-preference
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.edge.NulByteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +117,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -131,7 +138,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -168,6 +177,7 @@ REST_FRAMEWORK = {
         "invite-accept": env("THROTTLE_INVITE_ACCEPT", default="10/hour"),
         "password-reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
         "verify-email": env("THROTTLE_VERIFY_EMAIL", default="20/hour"),
+        "join": env("THROTTLE_JOIN", default="5/hour"),
     },
     # One rule for NUL bytes at the edge (config/edge.py): a 400 naming the field, never a 500.
     "DEFAULT_PARSER_CLASSES": ["core.edge.JSONParser", "core.edge.FormParser", "core.edge.MultiPartParser"],
@@ -221,6 +231,7 @@ CELERY_BEAT_SCHEDULE = {
     "plan-matching": {"task": "scheduling.plan_matching", "schedule": 3600.0},
     # Daily: lapse checks past their date and take mentors out of sessions their check will not cover.
     "withdraw-uncleared-mentors": {"task": "scheduling.withdraw_uncleared_mentors", "schedule": 86400.0},
+    "archive-past-programs": {"task": "programs.archive_past_programs", "schedule": 3600.0},
 }
 # Publishing to a broker that is down must not hang the request that wrote the outbox row:
 # give up quickly; the outbox sweeper queues the row once the broker is back.
