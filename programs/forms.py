@@ -6,8 +6,9 @@ from core.vocabulary import GradeBand
 from mentors.models import Skill
 
 from . import geo
-from .models import LANGUAGES, Program, delimited
+from .models import LANGUAGES, Program, delimited, web_link
 from .search import Filters
+from .subjects import subject_name
 
 MILES = [(5, _("5 miles")), (10, _("10 miles")), (25, _("25 miles")), (50, _("50 miles"))]
 WHEN = [("", _("Any time")), ("open", _("Open for sign-up now")), ("summer", _("This summer"))]
@@ -33,7 +34,8 @@ class DirectoryForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = _any(list(Skill.objects.values_list("slug", "name")))
+        self.fields["subject"].choices = _any([(slug, subject_name(name))
+                                               for slug, name in Skill.objects.values_list("slug", "name")])
 
     def clean_zip(self):
         code = self.cleaned_data["zip"]
@@ -53,6 +55,8 @@ class ProgramForm(forms.ModelForm):
     grade_bands = forms.MultipleChoiceField(choices=GradeBand.choices, widget=forms.CheckboxSelectMultiple)
     languages = forms.MultipleChoiceField(choices=list(LANGUAGES.items()), widget=forms.CheckboxSelectMultiple,
                                           label="Languages offered")
+    join_url = forms.URLField(required=False, assume_scheme="https", validators=[web_link], max_length=200,
+                              label="Link to join", help_text="A web page (http or https) where families sign up.")
 
     class Meta:
         model = Program

@@ -1,8 +1,8 @@
 """Members' STEM programs for students, and what the public directory searches."""
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +97,13 @@ class Program(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The search vector is derived from the words: rewritten by the database on every save (admin, services,
+        # factories alike), so a save of a stale in-memory copy can never leave a program unfindable.
+        super().save(*args, **kwargs)
+        if connection.vendor == "postgresql":
+            Program.objects.filter(pk=self.pk).update(search_document=search_document())
+
     def band_list(self):
         return [b for b in self.grade_bands.split("|") if b in GradeBand.values]
 
@@ -111,6 +118,14 @@ class Program(models.Model):
 
     def description_in(self, language):
         return self.description_es if language == "es" and self.description_es else self.description
+
+
+def search_document():
+    """The weighted vector `search_document` holds (PostgreSQL): titles (A) over descriptions (B), each in its
+    own language's stemming."""
+    return (SearchVector("title", weight="A", config="english") + SearchVector("title_es", weight="A", config="spanish")
+            + SearchVector("description", weight="B", config="english")
+            + SearchVector("description_es", weight="B", config="spanish"))
 
 
 def delimited(values):

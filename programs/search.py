@@ -9,12 +9,12 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, Q, Value
 
 from .geo import KM_PER_DEGREE_LAT, KM_PER_DEGREE_LNG_AT_EQUATOR, KM_PER_MILE, bounding_box
-from .models import Program
+from .models import Program, search_document
 
 MAX_WORDS = 12
 
@@ -35,15 +35,9 @@ class Filters:
     alliance_id: int | None = None
 
 
-def search_document():
-    """The weighted vector `search_document` holds (PostgreSQL only)."""
-    return (SearchVector("title", weight="A", config="english") + SearchVector("title_es", weight="A", config="spanish")
-            + SearchVector("description", weight="B", config="english")
-            + SearchVector("description_es", weight="B", config="spanish"))
-
-
 def refresh_search_documents(programs):
-    """Rewrite the search vector of `programs` (a queryset) from their words, in one UPDATE."""
+    """Rewrite the search vector of `programs` (a queryset) from their words, in one UPDATE (for rows written
+    in bulk, which skip `Program.save`)."""
     if connection.vendor == "postgresql":
         programs.update(search_document=search_document())
 

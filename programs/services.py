@@ -6,7 +6,6 @@ from core.errors import DomainError
 
 from . import geo
 from .models import Program
-from .search import refresh_search_documents
 
 
 class ProgramError(DomainError):
@@ -32,7 +31,6 @@ def save_program(*, form, member):
     _place(program)
     program.save()
     form.save_m2m()
-    refresh_search_documents(Program.objects.filter(pk=program.pk))
     return program
 
 

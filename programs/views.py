@@ -20,6 +20,7 @@ from . import calendar, geo, services
 from .forms import DirectoryForm, ProgramForm
 from .models import Program
 from .search import published
+from .subjects import subject_name
 
 PAGE_SIZE = 20
 FEED_SIZE = 500
@@ -65,7 +66,7 @@ def program_detail(request, pk):
     context = {"program": program, "title": program.title_in(language),
                "description": program.description_in(language), "page_url": url,
                "json_ld": mark_safe(json.dumps(json_ld(program, url, language)).translate(JSON_ESCAPES)),  # noqa: S308
-               "subjects": program.subjects.all()}
+               "subjects": [subject_name(s.name) for s in program.subjects.all()]}
     return render(request, "programs/detail.html", context)
 
 
