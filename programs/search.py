@@ -12,6 +12,7 @@ from datetime import date
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from .geo import KM_PER_DEGREE_LAT, KM_PER_DEGREE_LNG_AT_EQUATOR, KM_PER_MILE, bounding_box
 from .models import Program, search_document
@@ -48,8 +49,9 @@ def summer(today):
     return date(year, 6, 1), date(year, 8, 31)
 
 
-def published(filters, *, today):
-    """Published programs matching `filters`, best first (rank for words, nearest for a ZIP, else title)."""
+def published(filters, *, today, language="en"):
+    """Published programs matching `filters`, best first (rank for words, nearest for a ZIP, else title in
+    the visitor's language)."""
     programs = Program.objects.filter(status=Program.Status.PUBLISHED)
     if filters.alliance_id:
         programs = programs.filter(alliance_id=filters.alliance_id)
@@ -61,6 +63,9 @@ def published(filters, *, today):
     if filters.near:
         programs = _near(programs, filters.near, filters.miles)
         order.append("distance_sq")
+    if language == "es":
+        programs = programs.annotate(shown_title=Coalesce(NullIf("title_es", Value("")), "title"))
+        return programs.order_by(*order, "shown_title", "pk")
     return programs.order_by(*order, "title", "pk")
 
 

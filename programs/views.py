@@ -36,7 +36,7 @@ def directory(request):
     """Search by words and filters with a plain GET form: no JavaScript, no account, nothing stored."""
     form = DirectoryForm(request.GET)
     valid = form.is_valid()
-    found = published(form.filters(), today=timezone.localdate()) if valid else Program.objects.none()
+    found = published(form.filters(), today=timezone.localdate(), language=_language()) if valid else Program.objects.none()
     page = Paginator(found.select_related("member"), PAGE_SIZE).get_page(request.GET.get("page"))
     near = geo.locate(form.cleaned_data["zip"]) if valid and form.cleaned_data["zip"] else None
     cards = [_card(program, near) for program in page.object_list]

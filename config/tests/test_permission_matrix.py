@@ -13,7 +13,10 @@ from django.utils import timezone
 
 from mentors.models import Mentor
 from mentors.tests.factories import MentorFactory
+from alliances.models import Member
 from notifications.models import InboundMessage
+from programs.models import Program
+from programs.tests.factories import MemberFactory, MemberStaffFactory, ProgramFactory
 from scheduling import services
 from scheduling.models import Match, Session, SessionInterval
 from scheduling.tests.factories import make_request
@@ -26,6 +29,9 @@ PUBLIC = {
     "api-volunteer-signup", "api-teacher-signup", "api-verify-email", "api-accept-teacher-invite", "api-token",
     "rest_framework:login", "rest_framework:logout", "api-root", "schema", "api-docs",
     "calendar-feed", "twilio-inbound", "twilio-status",
+    # The coalition's open door: the directory, its feed, sitemap and calendar files, joining, the language switch.
+    "directory", "program-feed", "program", "program-calendar", "alliance-page",
+    "django.contrib.sitemaps.views.sitemap", "set_language", "join-alliance", "join-thanks",
 }
 COORDINATOR = {
     "scheduling:review-queue", "scheduling:bulk-approve", "scheduling:approve", "scheduling:reject",
@@ -36,6 +42,7 @@ COORDINATOR = {
     "invite-teacher", "inbox", "inbox-resolve", "alliance-notifications", "matching-weights",
     "reset-matching-weights", "api-matching-weights", "scheduling:run-matching", "suspend-volunteer",
     "api-suspend-volunteer", "api-unlock",
+    "coordinator-members", "coordinator-member", "program-moderation", "program-moderate",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
@@ -48,8 +55,10 @@ SIGNED_IN = {
     "scheduling:complete", "scheduling:no-show", "password_change", "password_change_done", "my-calendar-feed",
     "my-calendar",
 }
-CLASSIFIED = PUBLIC | COORDINATOR | TEACHER | MENTOR | SIGNED_IN
-ROLE_ROUTES = {"coordinator": COORDINATOR, "teacher": TEACHER, "mentor": MENTOR}
+# A member's people (partner staff): their own member's programs.
+MEMBER_STAFF = {"my-programs", "program-new", "program-edit", "program-submit"}
+CLASSIFIED = PUBLIC | COORDINATOR | TEACHER | MENTOR | SIGNED_IN | MEMBER_STAFF
+ROLE_ROUTES = {"coordinator": COORDINATOR, "teacher": TEACHER, "mentor": MENTOR, "member_staff": MEMBER_STAFF}
 
 
 def routes():
@@ -97,15 +106,20 @@ def world(db):
     unverified = TeacherFactory(school=teacher.school, verified_at=None)
     inbound = InboundMessage.objects.create(message_sid="SM" + "9" * 32, from_number="+15185550000", body="hm",
                                             alliance=alliance, needs_review=True)
+    applicant = MemberFactory(alliance=alliance, status=Member.Status.APPLIED)
+    program = ProgramFactory(member=MemberFactory(alliance=alliance), status=Program.Status.SUBMITTED)
     outsider_teacher = TeacherFactory()
+    outsider_staff = MemberStaffFactory(member__alliance=outsider_teacher.school.alliance)
     outsiders = {
         "anonymous": None,
         "coordinator": CoordinatorFactory(alliance=outsider_teacher.school.alliance).user,
         "teacher": outsider_teacher.user,
         "mentor": MentorFactory(company__alliance=outsider_teacher.school.alliance).user,
+        "member_staff": outsider_staff.user,
     }
     ids = {"request": make_request(teacher, hour=13).pk, "matches": {k: m.pk for k, m in matches.items()},
-           "mentor": unvetted.pk, "teacher": unverified.pk, "inbound": inbound.pk}
+           "mentor": unvetted.pk, "teacher": unverified.pk, "inbound": inbound.pk,
+           "program": program.pk, "member": applicant.pk}
     return ids, outsiders, snapshot
 
 
@@ -135,6 +149,8 @@ def snapshot():
         "teachers": sorted(Teacher.objects.values_list("pk", "verified_at")),
         "requests": sorted(MentorRequest.objects.values_list("pk", "status")),
         "inbox": sorted(InboundMessage.objects.values_list("pk", "reviewed_at")),
+        "members": sorted(Member.objects.values_list("pk", "status")),
+        "programs": sorted(Program.objects.values_list("pk", "status", "title")),
     }
 
 
@@ -145,6 +161,8 @@ def url_for(name, params, ids):
         "request": "request", "api-approve-volunteer": "mentor", "api-background-check": "mentor",
         "api-suspend-volunteer": "mentor",
         "api-verify-teacher": "teacher", "inbox-resolve": "inbound", "teacher-request": "request",
+        "program-edit": "program", "program-submit": "program", "program-moderate": "program",
+        "coordinator-member": "member",
     }
     kind = next((v for k, v in by_route.items() if name.startswith(k)), None)
     match = ids["matches"]["proposed" if name in PROPOSED_MATCH_ROUTES else
@@ -153,6 +171,7 @@ def url_for(name, params, ids):
         "pk": match if name.startswith("match") else ids.get(kind, 1), "match_id": match,
         "mentor_id": ids["mentor"], "teacher_id": ids["teacher"],
         "token": "not-a-real-token", "step": "skills", "answer": "accept", "uidb64": "AA", "slug": "x",
+        "action": "publish",
     }
     return reverse(name, kwargs={p: values[p] for p in params})
 
