@@ -57,7 +57,8 @@ class JoinForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline"), ("ask", "Ask for more")])
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline"), ("ask", "Ask for more")],
+                                 widget=forms.RadioSelect)
     note = forms.CharField(label="Reason or question (the applicant is told)", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 

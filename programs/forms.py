@@ -21,7 +21,8 @@ def _any(choices):
 class DirectoryForm(forms.Form):
     q = forms.CharField(label=_("Words"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search"}))
-    grade = forms.ChoiceField(label=_("Grade"), required=False, choices=_any(GradeBand.choices))
+    # The bands themselves ("K-2", "6-8") read the same in English and Spanish.
+    grade = forms.ChoiceField(label=_("Grade"), required=False, choices=_any([(b, b) for b in GradeBand.values]))
     subject = forms.ChoiceField(label=_("Subject"), required=False)
     setting = forms.ChoiceField(label=_("Setting"), required=False, choices=_any(Program.Setting.choices))
     cost = forms.ChoiceField(label=_("Cost"), required=False, choices=_any(Program.Cost.choices))

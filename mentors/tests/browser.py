@@ -17,13 +17,14 @@ BLOCKING = {"serious", "critical"}
 
 
 @contextmanager
-def browser_page(base_url):
-    """A fresh page whose every request outside the live server is refused (nothing from the internet)."""
+def browser_page(base_url, *, locale=None, width=390):
+    """A fresh page whose every request outside the live server is refused (nothing from the internet).
+    `locale` sets the browser's language (its Accept-Language); `width` the phone's viewport."""
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is not installed at /usr/bin/chromium (make browser installs it)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+        context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 844}, locale=locale)
         context.route(re.compile(r"^(?!" + re.escape(base_url) + ").*"), lambda route: route.abort())
         page = context.new_page()
         page.set_default_timeout(15000)
