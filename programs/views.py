@@ -36,8 +36,11 @@ def directory(request):
     """Search by words and filters with a plain GET form: no JavaScript, no account, nothing stored."""
     form = DirectoryForm(request.GET)
     valid = form.is_valid()
-    found = published(form.filters(), today=timezone.localdate(), language=_language()) if valid else Program.objects.none()
-    page = Paginator(found.select_related("member"), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = (published(form.filters(), today=timezone.localdate(), language=_language()) if valid
+             else Program.objects.none())
+    # The stored search vector is the widest column and no card shows it.
+    found = found.select_related("member").defer("search_document")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     near = geo.locate(form.cleaned_data["zip"]) if valid and form.cleaned_data["zip"] else None
     cards = [_card(program, near) for program in page.object_list]
     return render(request, "programs/directory.html", {"form": form, "page": page, "cards": cards},

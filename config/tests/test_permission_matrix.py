@@ -11,9 +11,9 @@ from django.db.models import F
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
+from alliances.models import Member
 from mentors.models import Mentor
 from mentors.tests.factories import MentorFactory
-from alliances.models import Member
 from notifications.models import InboundMessage
 from programs.models import Program
 from programs.tests.factories import MemberFactory, MemberStaffFactory, ProgramFactory

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def form_data(**changes):
-    return {"title": "Robot Saturdays", "title_es": "Sábados de robots", "description": "Build robots.\n\nBring a friend.",
+    return {"title": "Robot Saturdays", "title_es": "Sábados de robots",
+            "description": "Build robots.\n\nBring a friend.",
             "setting": "weekend", "grade_bands": ["6-8", "9-12"], "cost": "free", "languages": ["en", "es"],
             "zip_code": "12308", "address": "100 State St, Schenectady, NY", "join_url": "https://club.example/sign-up",
             **changes}
