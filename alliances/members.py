@@ -55,28 +55,32 @@ def approve_member(*, member_id, by):
 @transaction.atomic
 def decline_member(*, member_id, by, reason):
     """Decline with a reason the applicant is told."""
-    reason = reason.strip()
-    if not reason:
-        raise MemberError("Say why, so the applicant knows.", code="reason_required", http_status=400)
-    member = _decide(member_id=member_id, by=by, status=Member.Status.DECLINED, note=reason)
-    accounts.send_after_commit(
-        subject=f"Your application to {member.alliance.name}",
-        body=f"Hello {member.contact_name},\n\nThank you for applying. We cannot accept {member.name} as a member "
-             f"now:\n\n{reason}\n\n{member.alliance.name}", to=member.contact_email)
-    return member
+    return _decide_and_tell(
+        member_id=member_id, by=by, status=Member.Status.DECLINED, note=reason, code="reason_required",
+        empty="Say why, so the applicant knows.", subject="Your application to {alliance}",
+        body="Hello {contact},\n\nThank you for applying. We cannot accept {member} as a member now:\n\n{note}"
+             "\n\n{alliance}")
 
 
 @transaction.atomic
 def ask_member_for_more(*, member_id, by, question):
     """Keep the application open and ask the applicant for more (emailed to its contact)."""
-    question = question.strip()
-    if not question:
-        raise MemberError("Say what you need to know.", code="question_required", http_status=400)
-    member = _decide(member_id=member_id, by=by, status=Member.Status.MORE_INFO, note=question)
-    accounts.send_after_commit(
-        subject=f"Your application to {member.alliance.name}: a question",
-        body=f"Hello {member.contact_name},\n\nBefore we decide on {member.name}'s application we need to know:"
-             f"\n\n{question}\n\nPlease reply to {member.alliance.contact_email}.", to=member.contact_email)
+    return _decide_and_tell(
+        member_id=member_id, by=by, status=Member.Status.MORE_INFO, note=question, code="question_required",
+        empty="Say what you need to know.", subject="Your application to {alliance}: a question",
+        body="Hello {contact},\n\nBefore we decide on {member}'s application we need to know:\n\n{note}\n\n"
+             "Please reply to {reply_to}.")
+
+
+def _decide_and_tell(*, member_id, by, status, note, code, empty, subject, body):
+    """Record a decision that carries words for the applicant, and email them (after commit)."""
+    note = note.strip()
+    if not note:
+        raise MemberError(empty, code=code, http_status=400)
+    member = _decide(member_id=member_id, by=by, status=status, note=note)
+    words = {"alliance": member.alliance.name, "contact": member.contact_name, "member": member.name, "note": note,
+             "reply_to": member.alliance.contact_email}
+    accounts.send_after_commit(subject=subject.format(**words), body=body.format(**words), to=member.contact_email)
     return member
 
 

@@ -292,3 +292,7 @@ INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=48)
 COMPLETION_EXTRA_HOURS = env.float("COMPLETION_EXTRA_HOURS", default=1.0)
 COMPLETION_EXTRA_STUDENTS = env.int("COMPLETION_EXTRA_STUDENTS", default=10)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+
+# The public alliance page's reach figures: a dotted path to a callable(alliance) -> [(label, value), ...]
+# (the impact app's, once it lands); blank hides the block.
+PROGRAMS_PUBLIC_REACH = env("PROGRAMS_PUBLIC_REACH", default="")

@@ -16,6 +16,13 @@ PASSWORD = "chalk-and-cheese-9"
 SHOTS = "/tmp/coalition-shots"
 
 
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email or username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
 
@@ -91,10 +98,7 @@ def test_a_nonprofit_applies_is_approved_and_adds_its_first_program(live_server,
         axe.check(page, "application received")
         assert Member.objects.get().mou == mou
 
-        page.goto("/accounts/login/")
-        page.get_by_label("Email or username").fill(coordinator.user.username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, coordinator.user.username)
         page.get_by_role("link", name="Members").click()
         axe.check(page, "member list")
         page.get_by_role("link", name="Girls Who Build").click()
@@ -108,10 +112,7 @@ def test_a_nonprofit_applies_is_approved_and_adds_its_first_program(live_server,
         page.locator("#id_new_password1").fill(PASSWORD)
         page.locator("#id_new_password2").fill(PASSWORD)
         page.get_by_role("button", name="Save password").click()
-        page.goto("/accounts/login/")
-        page.get_by_label("Email or username").fill("ana@gwb.example")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, "ana@gwb.example")
         page.get_by_role("link", name="Our programs").click()
         axe.check(page, "our programs")
         page.get_by_role("link", name="Add a program").click()
