@@ -37,6 +37,7 @@ run: venv
 	env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --noinput
 	env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_demo
 	env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_impact
+	env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_coalition
 	env -u DATABASE_URL -u CELERY_BROKER_URL DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Debian's Chromium for the Playwright browser tests (Playwright's own download cannot work offline).

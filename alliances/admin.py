@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.vocabulary import PARTS
 
-from .models import Alliance, Coordinator
+from .models import Alliance, Coordinator, Member, MemberStaff, Mou
 
 WEIGHT_FIELDS = [f"weight_{part}" for part in PARTS]
 
@@ -15,7 +15,8 @@ class AllianceAdmin(admin.ModelAdmin):
     # which validates them and records who changed them.
     readonly_fields = [*WEIGHT_FIELDS, "weights_changed_at", "weights_changed_by"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "timezone", "contact_email", "contact_phone", "calendar_email"]}),
+        (None, {"fields": ["name", "slug", "timezone", "contact_email", "contact_phone", "calendar_email",
+                           "mission", "mission_es"]}),
         ("Matching weights", {"fields": readonly_fields,
                               "description": "Coordinators change these at /coordinator/matching-weights/."}),
     ]
@@ -24,4 +25,28 @@ class AllianceAdmin(admin.ModelAdmin):
 @admin.register(Coordinator)
 class CoordinatorAdmin(admin.ModelAdmin):
     list_display = ["__str__", "alliance"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Mou)
+class MouAdmin(admin.ModelAdmin):
+    list_display = ["alliance", "version", "published_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A version someone accepted never changes: publish a new version instead.
+        return ["alliance", "version", "text"] if obj else []
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "status", "alliance", "contact_email"]
+    list_filter = ["status", "kind", "alliance"]
+    search_fields = ["name", "contact_email"]
+    # Decisions go through alliances.members (the coordinator's review page), never a raw edit.
+    readonly_fields = ["status", "mou", "mou_accepted_at", "reviewed_at", "reviewed_by", "review_note"]
+
+
+@admin.register(MemberStaff)
+class MemberStaffAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "member"]
     raw_id_fields = ["user"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.vocabulary import DEFAULT_WEIGHTS, MAX_WEIGHT, PARTS
 
@@ -20,6 +21,9 @@ class Alliance(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     timezone = models.CharField(max_length=64, default="America/New_York")
+    # The public alliance page's words, in English and (optionally) Spanish.
+    mission = models.TextField(blank=True)
+    mission_es = models.TextField(blank=True)
     contact_email = models.EmailField()
     contact_phone = models.CharField(max_length=20, blank=True)
     # Organizer of every calendar invitation the alliance sends.
@@ -122,3 +126,97 @@ class ClosedDay(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.date:%b %-d, %Y})"
+
+
+class Mou(models.Model):
+    """One version of the alliance's memorandum of understanding; members accept a version, never "the MOU"."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="mous")
+    version = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alliance", "version"], name="mou_version_once")]
+        ordering = ["alliance", "-version"]
+        verbose_name = "MOU"
+
+    def __str__(self):
+        return f"{self.alliance} MOU v{self.version}"
+
+
+class Member(models.Model):
+    """An organisation (or a person) in the alliance, from its application to join onwards.
+
+    Nothing of a member is public until a coordinator approves it (`alliances.members.approve_member`).
+    """
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company")
+        NONPROFIT = "nonprofit", _("Nonprofit or youth-serving organization")
+        SCHOOL = "school", _("School or district")
+        COLLEGE = "college", _("College or university")
+        AGENCY = "agency", _("Public agency")
+        INDIVIDUAL = "individual", _("Individual")
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        MORE_INFO = "more_info", _("More information asked")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    # Which review decisions each status still allows (the service checks, compare-and-set).
+    REVIEWABLE = (Status.APPLIED, Status.MORE_INFO)
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="members")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    website = models.URLField(blank=True)
+    # Blank only for members on record before the alliance kept a member list (companies, schools).
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=20, blank=True, help_text="E.164")
+    offers = models.JSONField(default=list, blank=True, help_text="What the member can offer (OFFERS keys).")
+    about = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPLIED)
+    mou = models.ForeignKey(Mou, null=True, blank=True, on_delete=models.PROTECT, related_name="acceptances")
+    mou_accepted_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The coordinator's words to the applicant: why declined, or what more is needed.
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(mou__isnull=True) | Q(mou_accepted_at__isnull=False),
+                                   name="member_mou_accepted_when"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def offer_labels(self):
+        return [OFFERS[key] for key in self.offers if key in OFFERS]
+
+
+OFFERS = {
+    "volunteers": _("Volunteers"),
+    "programs": _("Programs for students"),
+    "space": _("Space"),
+    "funding": _("Funding"),
+    "expertise": _("Expertise"),
+}
+
+
+class MemberStaff(models.Model):
+    """A person who acts for a member: edits its programmes (and, for partners, asks for mentors)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_staff")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="staff")
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.username} ({self.member})"

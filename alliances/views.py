@@ -1,10 +1,78 @@
-"""The alliance's look as a stylesheet (the Content-Security-Policy allows no inline styles)."""
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+"""Joining the alliance (public), the coordinator's member pages, and the alliance's look as a stylesheet."""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from .models import Alliance
+from core.roles import role_required
+from core.throttles import throttle_page
+
+from . import members
+from .forms import JoinForm, ReviewForm
+from .models import Alliance, Member
+
+
+@throttle_page("join")
+def join(request, slug):
+    """The public application: refuses malformed contacts field by field; a filled honeypot writes nothing."""
+    alliance = get_object_or_404(Alliance, slug=slug)
+    mou = members.current_mou(alliance)
+    if mou is None:
+        raise Http404("This alliance takes no applications yet.")
+    form = JoinForm(request.POST or None, mou=mou)
+    if request.method == "POST" and form.is_valid():
+        if not form.is_bot():
+            data = form.cleaned_data
+            members.apply_to_join(
+                alliance=alliance, mou=mou, name=data["name"], kind=data["kind"], contact_name=data["contact_name"],
+                contact_email=data["contact_email"], contact_phone=data["contact_phone"], website=data["website"],
+                offers=data["offers"], about=data["about"])
+        return redirect("join-thanks", slug=alliance.slug)
+    return render(request, "alliances/join.html", {"alliance": alliance, "mou": mou, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def join_thanks(request, slug):
+    alliance = get_object_or_404(Alliance, slug=slug)
+    return render(request, "alliances/join_thanks.html", {"alliance": alliance})
+
+
+REVIEW_ORDER = Case(When(status=Member.Status.APPLIED, then=Value(0)),
+                    When(status=Member.Status.MORE_INFO, then=Value(1)), default=Value(2), output_field=IntegerField())
+
+
+@role_required("coordinator", hidden=True, pass_role=True)
+def member_list(request, coordinator):
+    """Applications to decide first, then every member with its contact and what it offers."""
+    found = Member.objects.filter(alliance=coordinator.alliance).order_by(REVIEW_ORDER, "name")
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(request, "alliances/member_list.html", {"page": page, "members": page.object_list})
+
+
+@role_required("coordinator", hidden=True, pass_role=True)
+def member_review(request, coordinator, pk):
+    member = get_object_or_404(Member.objects.select_related("mou"), pk=pk, alliance=coordinator.alliance)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "alliances/member_review.html", {"member": member, "form": form}, status=400)
+        decide = {"approve": lambda: members.approve_member(member_id=member.pk, by=request.user),
+                  "decline": lambda: members.decline_member(member_id=member.pk, by=request.user,
+                                                            reason=form.cleaned_data["note"]),
+                  "ask": lambda: members.ask_member_for_more(member_id=member.pk, by=request.user,
+                                                             question=form.cleaned_data["note"])}
+        try:
+            decide[form.cleaned_data["decision"]]()
+        except members.MemberError as exc:
+            form.add_error(None, str(exc))
+            return render(request, "alliances/member_review.html", {"member": member, "form": form},
+                          status=exc.http_status)
+        messages.success(request, f"{member.name}: done.")
+        return redirect("coordinator-members")
+    return render(request, "alliances/member_review.html", {"member": member, "form": form})
 
 
 @require_GET

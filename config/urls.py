@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from alliances import urls as alliance_urls
 from alliances.views import look_css
 from config import lockout
 from core.password_reset import ThemedPasswordResetForm
@@ -15,6 +16,7 @@ from mentors.forms import EmailLoginForm
 from mentors.views import SetPasswordView
 from notifications import urls as notification_urls
 from notifications import webhooks
+from programs import urls as program_urls
 from scheduling import page_urls, today, vetting_urls
 from scheduling.api import MatchingRunViewSet, MatchViewSet
 from scheduling.request_api import MentorRequestViewSet
@@ -64,4 +66,7 @@ urlpatterns = [
     path("", include(notification_urls)),
     path("api/", include(impact_urls.api_patterns)),
     path("", include(impact_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include(alliance_urls)),
+    path("", include(program_urls)),
 ]

@@ -14,6 +14,9 @@ class Company(models.Model):
     # Volunteers whose verified work email ends in this domain join this company.
     email_domain = models.CharField(max_length=100, unique=True, null=True, blank=True)
     invite_code = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    # The company as a member of its alliance (its contact, what it offers, the MOU it accepted).
+    member = models.OneToOneField("alliances.Member", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="company")
 
     class Meta:
         verbose_name_plural = "companies"

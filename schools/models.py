@@ -19,6 +19,9 @@ class School(models.Model):
     longitude = models.FloatField()
     timezone = models.CharField(max_length=64, default="America/New_York")
     email_domain = models.CharField(max_length=100, blank=True)
+    # The school as a member of its alliance (its contact, what it offers, the MOU it accepted).
+    member = models.OneToOneField("alliances.Member", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="school")
 
     class Meta:
         constraints = [

@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -36,12 +38,16 @@ INSTALLED_APPS = [
     "scheduling",
     "impact",
     "notifications",
+    "programs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The visitor's language (the switch's cookie, else Accept-Language): public pages speak English and Spanish.
+    # https://docs.djangoproject.com/en/5.2/topics/i18n/translation/#how-django-discovers-language-preference
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.edge.NulByteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,6 +121,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.viewer.look",
@@ -138,7 +145,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -175,6 +184,7 @@ REST_FRAMEWORK = {
         "invite-accept": env("THROTTLE_INVITE_ACCEPT", default="10/hour"),
         "password-reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
         "verify-email": env("THROTTLE_VERIFY_EMAIL", default="20/hour"),
+        "join": env("THROTTLE_JOIN", default="5/hour"),
     },
     # One rule for NUL bytes at the edge (config/edge.py): a 400 naming the field, never a 500.
     "DEFAULT_PARSER_CLASSES": ["core.edge.JSONParser", "core.edge.FormParser", "core.edge.MultiPartParser"],
@@ -244,6 +254,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-signup-digests": {"task": "scheduling.send_signup_digests", "schedule": 86400.0},
     # Ask teacher and mentor how each occurrence went once it ends; remind once after FEEDBACK_REMIND_AFTER_HOURS.
     "queue-feedback-requests": {"task": "impact.queue_feedback_requests", "schedule": 600.0},
+    "archive-past-programs": {"task": "programs.archive_past_programs", "schedule": 3600.0},
 }
 # Publishing to a broker that is down must not hang the request that wrote the outbox row:
 # give up quickly; the outbox sweeper queues the row once the broker is back.
@@ -315,3 +326,7 @@ FEEDBACK_LINK_DAYS = env.int("FEEDBACK_LINK_DAYS", default=14)
 FEEDBACK_REMIND_AFTER_HOURS = env.int("FEEDBACK_REMIND_AFTER_HOURS", default=48)
 FEEDBACK_LOOKBACK_DAYS = env.int("FEEDBACK_LOOKBACK_DAYS", default=7)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+
+# The public alliance page's reach figures: a dotted path to a callable(alliance) -> [(label, value), ...]
+# (the impact app's, once it lands); blank hides the block.
+PROGRAMS_PUBLIC_REACH = env("PROGRAMS_PUBLIC_REACH", default="")

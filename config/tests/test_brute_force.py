@@ -106,15 +106,17 @@ def test_login_by_email_works_for_an_account_whose_username_is_not_its_email():
 @pytest.fixture
 def tight_rates(settings):
     rates = {"token": "2/min", "signup": "2/min", "invite-accept": "2/min", "password-reset": "2/min",
-             "verify-email": "2/min"}
+             "verify-email": "2/min", "join": "2/min"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
+    original = SimpleRateThrottle.THROTTLE_RATES
     api_settings.reload()
     SimpleRateThrottle.THROTTLE_RATES = rates
     yield
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    # The class attribute, not api_settings: those are still the tight rates until `settings` is restored.
+    SimpleRateThrottle.THROTTLE_RATES = original
 
 
 @pytest.mark.parametrize("path, body", [

@@ -11,11 +11,13 @@ from django.db.models import F
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
-from alliances.models import ClosedDay
+from alliances.models import ClosedDay, Member
 from impact.models import CompanyLead, Feedback, FeedbackRequest, SchoolEquity, Target
 from mentors.models import Mentor
 from mentors.tests.factories import MentorFactory
 from notifications.models import InboundMessage
+from programs.models import Program
+from programs.tests.factories import MemberFactory, MemberStaffFactory, ProgramFactory
 from scheduling import services
 from scheduling.models import Match, Session, SessionInterval
 from scheduling.tests.factories import make_request
@@ -32,6 +34,9 @@ PUBLIC = {
     "scheduling:answer",
     # The signed one-tap answer: the link itself is the credential (single use, expiring).
     "impact:feedback",
+    # The coalition's open door: the directory, its feed, sitemap and calendar files, joining, the language switch.
+    "directory", "program-feed", "program", "program-calendar", "alliance-page",
+    "django.contrib.sitemaps.views.sitemap", "set_language", "join-alliance", "join-thanks",
 }
 COORDINATOR = {
     "scheduling:review-queue", "scheduling:bulk-approve", "scheduling:approve", "scheduling:reject",
@@ -46,6 +51,7 @@ COORDINATOR = {
     "impact:awaiting", "impact:record-on-behalf", "impact:company-leads", "api-impact-dashboard",
     "volunteer-profile", "closed-days", "reopen-alliance-day",
     "reopen-school-day", "text-handled", "scheduling:unfilled-help",
+    "coordinator-members", "coordinator-member", "program-moderation", "program-moderate",
 }
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
@@ -59,8 +65,11 @@ SIGNED_IN = {
     "scheduling:complete", "scheduling:no-show", "password_change", "password_change_done", "my-calendar-feed",
     "my-calendar",
 }
-CLASSIFIED = PUBLIC | COORDINATOR | TEACHER | MENTOR | COMPANY_LEAD | SIGNED_IN
-ROLE_ROUTES = {"coordinator": COORDINATOR, "teacher": TEACHER, "mentor": MENTOR, "company_lead": COMPANY_LEAD}
+# A member's people (partner staff): their own member's programs.
+MEMBER_STAFF = {"my-programs", "program-new", "program-edit", "program-submit"}
+CLASSIFIED = PUBLIC | COORDINATOR | TEACHER | MENTOR | COMPANY_LEAD | SIGNED_IN | MEMBER_STAFF
+ROLE_ROUTES = {"coordinator": COORDINATOR, "teacher": TEACHER, "mentor": MENTOR, "company_lead": COMPANY_LEAD,
+               "member_staff": MEMBER_STAFF}
 
 
 def routes():
@@ -110,14 +119,18 @@ def world(db):
     unverified = TeacherFactory(school=teacher.school, verified_at=None)
     inbound = InboundMessage.objects.create(message_sid="SM" + "9" * 32, from_number="+15185550000", body="hm",
                                             alliance=alliance, needs_review=True)
+    applicant = MemberFactory(alliance=alliance, status=Member.Status.APPLIED)
+    program = ProgramFactory(member=MemberFactory(alliance=alliance), status=Program.Status.SUBMITTED)
     outsider_teacher = TeacherFactory()
     outsider_mentor = MentorFactory(company__alliance=outsider_teacher.school.alliance)
+    outsider_staff = MemberStaffFactory(member__alliance=outsider_teacher.school.alliance)
     outsiders = {
         "anonymous": None,
         "coordinator": CoordinatorFactory(alliance=outsider_teacher.school.alliance).user,
         "teacher": outsider_teacher.user,
         "mentor": outsider_mentor.user,
         "company_lead": CompanyLead.objects.create(user=UserFactory(), company=outsider_mentor.company).user,
+        "member_staff": outsider_staff.user,
     }
     ask = FeedbackRequest.objects.create(match=matches["held"], interval=matches["held"].session.intervals.get(),
                                          side="teacher")
@@ -126,7 +139,8 @@ def world(db):
            "ask": ask.pk,
            "session": make_request(teacher, hour=16).sessions.get().pk,
            "alliance-day": ClosedDay.objects.create(alliance=alliance, date=date(2031, 1, 1), name="New Year").pk,
-           "school-day": SchoolClosedDay.objects.create(school=teacher.school, date=date(2031, 3, 1), name="Tests").pk}
+           "school-day": SchoolClosedDay.objects.create(school=teacher.school, date=date(2031, 3, 1), name="Tests").pk,
+           "program": program.pk, "member": applicant.pk}
     return ids, outsiders, snapshot
 
 
@@ -162,6 +176,8 @@ def snapshot():
         "company_leads": sorted(CompanyLead.objects.values_list("pk", "company_id")),
         "closed days": (sorted(ClosedDay.objects.values_list("pk", flat=True)),
                         sorted(SchoolClosedDay.objects.values_list("pk", flat=True))),
+        "members": sorted(Member.objects.values_list("pk", "status")),
+        "programs": sorted(Program.objects.values_list("pk", "status", "title")),
     }
 
 
@@ -172,6 +188,8 @@ def url_for(name, params, ids):
         "request": "request", "api-approve-volunteer": "mentor", "api-background-check": "mentor",
         "api-suspend-volunteer": "mentor",
         "api-verify-teacher": "teacher", "inbox-resolve": "inbound", "teacher-request": "request",
+        "program-edit": "program", "program-submit": "program", "program-moderate": "program",
+        "coordinator-member": "member",
     }
     kind = next((v for k, v in by_route.items() if name.startswith(k)), None)
     match = ids["matches"]["proposed" if name in PROPOSED_MATCH_ROUTES else
@@ -183,6 +201,7 @@ def url_for(name, params, ids):
         "day_id": ids["school-day" if name == "reopen-school-day" else "alliance-day"],
         "session_id": ids["session"],
         "token": "not-a-real-token", "step": "skills", "answer": "accept", "uidb64": "AA", "slug": "x",
+        "action": "publish",
     }
     return reverse(name, kwargs={p: values[p] for p in params})
 

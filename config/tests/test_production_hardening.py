@@ -10,7 +10,9 @@ from django.core.management import CommandError, call_command
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIRS = [ROOT / "templates", *ROOT.glob("*/templates")]
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
+# JSON data blocks (application/json, and schema.org's application/ld+json) are never executed, so CSP's
+# script-src does not govern them: https://html.spec.whatwg.org/multipage/scripting.html#data-block
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle=|\son[a-z]+=", re.I)
 # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never does.
 BASE_ENV = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}

@@ -21,13 +21,16 @@ DESKTOP = {"width": 1366, "height": 900}
 
 
 @contextmanager
-def browser_page(base_url, viewport=PHONE):
-    """A fresh page whose every request outside the live server is refused (nothing from the internet)."""
+def browser_page(base_url, viewport=PHONE, *, locale=None, width=None):
+    """A fresh page whose every request outside the live server is refused (nothing from the internet).
+    `locale` sets the browser's language (its Accept-Language); `width` a phone's width instead of `viewport`."""
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is not installed at /usr/bin/chromium (make browser installs it)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(base_url=base_url, viewport=viewport)
+        if width is not None:
+            viewport = {"width": width, "height": 844}
+        context = browser.new_context(base_url=base_url, viewport=viewport, locale=locale)
         context.route(re.compile(r"^(?!" + re.escape(base_url) + ").*"), lambda route: route.abort())
         page = context.new_page()
         page.set_default_timeout(15000)

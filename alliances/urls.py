@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("alliances/<slug:slug>/join/", views.join, name="join-alliance"),
+    path("alliances/<slug:slug>/join/thanks/", views.join_thanks, name="join-thanks"),
+    path("coordinator/members/", views.member_list, name="coordinator-members"),
+    path("coordinator/members/<int:pk>/", views.member_review, name="coordinator-member"),
+]
