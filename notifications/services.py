@@ -128,8 +128,11 @@ def claim(notification_id):
     """
     invalid_sql, invalid_params = _invalid_numbers_sql()
     now = timezone.now()
+    qualify = "n." if connection.vendor == "postgresql" else ""  # SQLite's RETURNING takes bare column names
     sql = CLAIM_SQL.format(table=Notification._meta.db_table, optout=SmsOptOut._meta.db_table,
-                           invalid=invalid_sql, columns=", ".join(f'n."{c}"' for c in CLAIMED_COLUMNS))
+                           invalid=invalid_sql, columns=", ".join(f'{qualify}"{c}"' for c in CLAIMED_COLUMNS),
+                           # SQLite (the embedded default) has no row locks: it serialises every write anyway.
+                           lock="FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else "")
     with connection.cursor() as cursor:
         cursor.execute(sql, {"now": now, "id": notification_id, **invalid_params})
         row = cursor.fetchone()
@@ -146,9 +149,9 @@ WITH target AS (
            n."to" IN ({invalid}) AS invalid
     FROM {table} n
     WHERE n.id = %(id)s AND n.status = 'pending' AND (n.not_before IS NULL OR n.not_before <= %(now)s)
-    FOR UPDATE SKIP LOCKED
+    {lock}
 )
-UPDATE {table} n SET
+UPDATE {table} AS n SET
     attempts = n.attempts + 1, claimed_at = %(now)s, updated_at = %(now)s, error_code = '',
     status = CASE WHEN t.sms AND t.opted_out IS NOT NULL THEN 'suppressed'
                   WHEN t.sms AND t.invalid THEN 'failed' ELSE 'sending' END,
@@ -278,8 +281,12 @@ WHERE id = %(id)s AND status IN ('sending', 'pending', 'needs_attention')
 
 def _finish_sent(notification_id, provider_id, provider_status, now):
     sync = "on" if connection.in_atomic_block else "off"
+    sql = FINISH_SQL.format(table=Notification._meta.db_table)
+    if connection.vendor != "postgresql":  # SQLite (the embedded default) has no such setting: a plain UPDATE
+        sql = sql.replace("WITH quick AS (SELECT set_config('synchronous_commit', %(sync)s, true))\n", "").replace(
+            "FROM quick\n", "")
     with connection.cursor() as cursor:
-        cursor.execute(FINISH_SQL.format(table=Notification._meta.db_table), {
+        cursor.execute(sql, {
             "sync": sync, "provider_id": provider_id, "provider_status": provider_status, "now": now,
             "id": notification_id})
         return cursor.rowcount
