@@ -13,7 +13,9 @@ class ViewerTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        name = timezone_of(request.user) if hasattr(request, "user") else None
+        # The API answers in UTC for every caller (clients convert); only pages read in a person's zone.
+        api = request.path.startswith("/api/")
+        name = timezone_of(request.user) if hasattr(request, "user") and not api else None
         if name:
             timezone.activate(localtime.zone(name))
         else:

@@ -2,10 +2,10 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core import mail
 
 from mentors.models import Mentor
 from mentors.tests.factories import CompanyFactory, MentorFactory
+from notifications.models import Notification
 from scheduling import services as lifecycle
 from scheduling.models import Match
 from scheduling.tests.factories import make_request
@@ -37,9 +37,9 @@ def test_a_coordinator_approves_a_pending_volunteer_of_their_alliance(client, co
     client.post(f"/coordinator/volunteers/{pending.pk}/approve/")
     pending.refresh_from_db()
     assert pending.status == Mentor.Status.APPROVED
-    notes = [m for m in mail.outbox if pending.user.email in m.to and "approved" in m.subject]
-    assert len(notes) == 1, [(m.to, m.subject) for m in mail.outbox]
-    assert "/me/profile/" in notes[0].body
+    notes = list(Notification.objects.filter(kind="volunteer_approved", to=pending.user.email))
+    assert len(notes) == 1 and "approved" in notes[0].subject, [(n.to, n.subject) for n in notes]
+    assert "/me/sessions/" in notes[0].body and notes[0].html
 
 
 def test_a_coordinator_cannot_touch_another_alliances_volunteers(client, api, coordinator, stranger):

@@ -35,7 +35,8 @@ def test_every_email_is_signed_with_the_alliances_name(teacher, coordinator):
     match = propose(teacher)
     services.approve_match(match_id=match.pk, actor=coordinator.user)
     email = Notification.objects.get(match=match, channel="email")
-    assert email.body.endswith(f"{teacher.school.alliance.name}, on Mentorbridge")
+    assert email.body.startswith(f"{teacher.school.alliance.name} · Mentorbridge")
+    assert f"you volunteer with {teacher.school.alliance.name}" in email.body
     assert teacher.school.alliance.name not in Notification.objects.get(match=match, channel="sms").body
 
 
