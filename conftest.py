@@ -1,8 +1,10 @@
 """Fixtures shared by every app's tests: the real Celery worker, the local Twilio, API clients."""
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
+import time_machine
 from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
@@ -11,6 +13,24 @@ from config.testing.worker import WorkerProcess, publish_to, worker_env
 from notifications.sms import locmem
 from notifications.twilio_fake.server import FakeTwilio
 from schools.tests.factories import CoordinatorFactory, TeacherFactory
+
+
+def pytest_addoption(parser):
+    parser.addoption("--clock-ahead-days", type=int, default=0,
+                     help="run the whole suite with this process's clock moved this many days ahead (still ticking): "
+                          "no test may depend on today's date")
+
+
+def pytest_configure(config):
+    days = config.getoption("--clock-ahead-days")
+    if days:
+        config._clock_ahead = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
+        config._clock_ahead.start()
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_clock_ahead", None) is not None:
+        config._clock_ahead.stop()
 
 _configured_broker = django_settings.CELERY_BROKER_URL
 
