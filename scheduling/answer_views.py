@@ -2,7 +2,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from . import answers
+from . import answers, services
 from .messages import place_line, when
 
 ANSWERS = ("accept", "decline")
@@ -17,10 +17,22 @@ def answer_invitation(request, token):
         return render(request, "scheduling/answer.html", {"outcome": "unknown"}, status=404)
     outcome = answers.state_of(match, stale)
     if request.method == "POST" and outcome is None and request.POST.get("answer") in ANSWERS:
-        outcome = answers.answer(match, accept=request.POST["answer"] == "accept")
+        outcome = answer(match, accept=request.POST["answer"] == "accept")
     request_ = match.session.request
     context = {
         "match": match, "outcome": outcome, "request_": request_, "when": when(match.session, match.mentor.timezone),
         "place": place_line(match.session), "chosen": request.GET.get("answer", ""),
     }
     return render(request, "scheduling/answer.html", context)
+
+
+def answer(match, *, accept):
+    """Accept or decline through the lifecycle services; returns the outcome word for the page."""
+    try:
+        if accept:
+            services.confirm_match(match_id=match.pk, via="link")
+            return "accepted"
+        services.decline_match(match_id=match.pk, via="link", reason="declined from the invitation link")
+        return "declined_now"
+    except services.MatchError:
+        return "closed"

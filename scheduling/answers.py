@@ -3,7 +3,7 @@
 The link (`/i/<token>/`) is in the invitation email (Accept and Decline) and, shortened, in the text.
 It is single use in effect: once the match has moved on, the page says what happened and changes
 nothing; it expires with the invitation (its `respond_by`) and with any change of the session (the
-revision is part of the signature). Answers go through the same services as the web and SMS answers.
+revision is part of the signature). Answers go through the same services as the web and SMS answers (answer_views.py).
 """
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,6 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from core.accounts import site_url
 
-from . import services
 from .models import Match
 
 SALT = "mentorbridge.invitation-answer"
@@ -61,15 +60,3 @@ def state_of(match, stale):
     if match.session.starts_at <= timezone.now():
         return "closed"
     return None
-
-
-def answer(match, *, accept):
-    """Accept or decline through the lifecycle services; returns the outcome word for the page."""
-    try:
-        if accept:
-            services.confirm_match(match_id=match.pk, via="link")
-            return "accepted"
-        services.decline_match(match_id=match.pk, via="link", reason="declined from the invitation link")
-        return "declined_now"
-    except services.MatchError:
-        return "closed"
