@@ -1,4 +1,5 @@
 """Fixtures shared by every app's tests: the real Celery worker, the local Twilio, API clients."""
+import os
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -26,6 +27,7 @@ def pytest_configure(config):
     if days:
         config._clock_ahead = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
         config._clock_ahead.start()
+        os.environ["CLOCK_AHEAD_SECONDS"] = str(days * 86400)  # real workers the tests start follow it
 
 
 def pytest_unconfigure(config):

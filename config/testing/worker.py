@@ -54,8 +54,10 @@ class WorkerProcess:
         self._ready = threading.Event()
 
     def start(self, timeout=READY_TIMEOUT):
+        # Under `pytest --clock-ahead-days`, the worker runs with the tests' clock (config/testing/clock_ahead.py).
+        ahead = ["-m", "config.testing.clock_ahead"] if self.env.get("CLOCK_AHEAD_SECONDS") else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+            [sys.executable, *ahead, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
              "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{self.name}@%h",
              *(["-Q", ",".join(self.queues)] if self.queues else [])],
             cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
