@@ -26,7 +26,8 @@ def test_every_entry_point_defaults_to_the_production_settings(entry):
 
 def test_manage_py_defaults_to_the_production_settings():
     found = bare_python("import os, manage\nos.environ.pop('DJANGO_SETTINGS_MODULE', None)\n"
-                        "manage.execute_from_command_line = lambda argv: None\nmanage.main()\n"
+                        "manage.execute_from_command_line = lambda argv: None\n"
+                        "try:\n    manage.main()\nexcept SystemExit:\n    pass\n"
                         "print(os.environ['DJANGO_SETTINGS_MODULE'])")
     assert found.stdout.strip() == "config.settings.production", found.stderr
 
@@ -40,8 +41,11 @@ def test_a_worker_started_without_settings_refuses_to_run_without_the_production
     assert "console" not in started.stdout
 
 
-def test_manage_py_without_its_environment_says_what_to_set_in_one_line():
-    ran = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=BARE, capture_output=True,
+@pytest.mark.parametrize("command", [["check"], ["makemigrations", "--check", "--dry-run"], ["migrate"]])
+def test_manage_py_without_its_environment_says_what_to_set_in_one_line(command):
+    # As a fresh login shell would start it: only PATH and HOME (the whole test environment hid a traceback).
+    fresh = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/")}
+    ran = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=fresh, capture_output=True,
                          text=True, timeout=120)
     assert ran.returncode == 2
     assert "Traceback" not in ran.stderr
