@@ -328,5 +328,5 @@ FEEDBACK_LOOKBACK_DAYS = env.int("FEEDBACK_LOOKBACK_DAYS", default=7)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 
 # The public alliance page's reach figures: a dotted path to a callable(alliance) -> [(label, value), ...]
-# (the impact app's, once it lands); blank hides the block.
-PROGRAMS_PUBLIC_REACH = env("PROGRAMS_PUBLIC_REACH", default="")
+# (the impact app's aggregate figures for this school year); blank hides the block.
+PROGRAMS_PUBLIC_REACH = env("PROGRAMS_PUBLIC_REACH", default="impact.public.public_reach")
