@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import zipcodes
 from django.core.exceptions import ValidationError
+
+from core.places import zip_place
 
 # The rules both front doors share live in core; mentors' forms, API and import read them from here too.
 from core.validation import LANGUAGE_CHOICES, normalize_email, phone_e164, phone_in_country  # noqa: F401
@@ -54,11 +55,10 @@ def geocode_zip(value):
     five = raw.split("-", 1)[0]
     if len(five) != 5 or not five.isdigit():
         raise ValidationError("Enter a five-digit US ZIP code, like 12305.", code="invalid_zip")
-    found = zipcodes.matching(five)
-    if not found:
+    found = zip_place(five)
+    if found is None:
         raise ValidationError(f"We could not find ZIP code {five}. Check the five digits.", code="unknown_zip")
-    row = found[0]
-    return Place(five, float(row["lat"]), float(row["long"]), row.get("timezone") or "")
+    return Place(five, found.latitude, found.longitude, found.timezone)
 
 
 def check_timezone(value):

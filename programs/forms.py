@@ -41,8 +41,8 @@ class DirectoryForm(forms.Form):
     def clean_zip(self):
         code = self.cleaned_data["zip"]
         if code and geo.locate(code) is None:
-            raise forms.ValidationError(_("We can't place that ZIP code yet; try a nearby one, or search without "
-                                          "a distance."))
+            raise forms.ValidationError(_("That is not a US ZIP code we know; check the five digits, or search "
+                                          "without a distance."))
         return code
 
     def filters(self, *, alliance_id=None):
@@ -93,6 +93,8 @@ class ProgramForm(forms.ModelForm):
         zip_code = data.get("zip_code", "")
         if zip_code and not (len(zip_code) == 5 and zip_code.isdigit()):
             self.add_error("zip_code", "Enter a five-digit ZIP code.")
+        elif zip_code and geo.locate(zip_code) is None:
+            self.add_error("zip_code", "We don't know this ZIP code; check the five digits.")
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The last day comes on or after the first.")

@@ -1,30 +1,22 @@
-"""Offline ZIP geocoding from the centroid table shipped in programs/data/ (no network, no visitor data sent out).
+"""Distances for the directory: ZIP codes placed offline through `core.places` (every US ZIP, no network, no
+visitor data sent out), a box the index narrows and the great-circle distance.
 
-Coverage: the demo alliances' areas only, the Capital Region of New York (Schenectady, Albany, Troy,
-Saratoga) and Boston, Cambridge and Somerville; centroids are approximate (about a kilometre). A ZIP
-outside the table is "unknown": programs there are listed without a distance, and a distance search
-from it says so.
+A ZIP the table does not know (not a US ZIP) is "unknown": a distance search from it says so, and a
+program there is listed without a distance.
 """
-import csv
 import math
-from functools import cache
-from pathlib import Path
 
-TABLE = Path(__file__).parent / "data" / "zip_centroids.csv"
+from core.places import zip_place
+
 KM_PER_DEGREE_LAT = 110.574
 KM_PER_DEGREE_LNG_AT_EQUATOR = 111.320
 KM_PER_MILE = 1.609344
 
 
-@cache
-def _centroids():
-    with TABLE.open(newline="") as handle:
-        return {row["zip"]: (float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(handle)}
-
-
 def locate(zip_code):
-    """(latitude, longitude) of a five-digit ZIP's centroid, or None when the table does not cover it."""
-    return _centroids().get((zip_code or "").strip()[:5])
+    """(latitude, longitude) of a five-digit US ZIP's centroid, or None when it is not a known ZIP."""
+    found = zip_place(zip_code)
+    return (found.latitude, found.longitude) if found else None
 
 
 def bounding_box(center, miles):

@@ -162,3 +162,13 @@ def test_no_cookie_or_personal_data_is_taken_from_a_searching_visitor(client):
     ProgramFactory()
     response = client.get("/programs/", {"q": "robot", "zip": "12308"})
     assert response.cookies == {} or "sessionid" not in response.cookies
+
+
+def test_a_zip_that_is_not_a_us_zip_says_so_on_the_field(client):
+    ProgramFactory()
+    response = client.get("/programs/", {"zip": "00000"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["zip"] == [
+        "That is not a US ZIP code we know; check the five digits, or search without a distance."]
+    spanish = client.get("/programs/", {"zip": "00000"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert "No conocemos ese código postal" in spanish.content.decode()

@@ -35,7 +35,26 @@ def test_a_member_adds_a_program_placed_from_its_zip_as_a_draft(client, staff):
     program = Program.objects.get()
     assert (program.member, program.status, program.grade_bands, program.languages) == (
         staff.member, Program.Status.DRAFT, "|6-8|9-12|", "|en|es|")
-    assert (program.latitude, program.longitude) == (42.82, -73.92)
+    assert (program.latitude, program.longitude) == (42.8239, -73.9211)  # 12308's centroid (core.places)
+
+
+def test_a_program_anywhere_in_the_us_is_placed_and_found_by_distance(client, staff):
+    client.post("/members/programs/new/", form_data(zip_code="90013", address="300 S Spring St, Los Angeles, CA"))
+    program = Program.objects.get()
+    services.move_program(program_id=program.pk, action="submit")
+    services.move_program(program_id=program.pk, action="publish")
+    client.logout()
+    response = client.get("/programs/", {"zip": "90012", "within": "5"})
+    assert [card["title"] for card in response.context["cards"]] == ["Robot Saturdays"]
+    assert 0 < response.context["cards"][0]["miles"] < 5
+    assert client.get("/programs/", {"zip": "12308", "within": "50"}).context["cards"] == []
+
+
+def test_a_zip_code_that_does_not_exist_is_a_field_error(client, staff):
+    response = client.post("/members/programs/new/", form_data(zip_code="00000"))
+    assert response.status_code == 400
+    assert "zip_code" in response.context["form"].errors
+    assert not Program.objects.exists()
 
 
 @pytest.mark.parametrize("field, value", [("join_url", "javascript:alert(1)"), ("join_url", "ftp://x.example/a"),

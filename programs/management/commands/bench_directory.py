@@ -20,6 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from alliances.models import Alliance, Member
+from core.places import zip_codes
 from mentors.models import Skill
 from programs import geo
 from programs.forms import DirectoryForm
@@ -43,6 +44,8 @@ KINDS_EN = ["club", "camp", "lab", "workshop", "academy", "challenge", "night", 
 NOUNS_ES = ["robótica", "cohetes", "programación", "huerto", "química", "puentes", "drones", "circuitos",
             "matemáticas", "videojuegos", "océano", "clima", "biología", "diseño", "datos", "espacio", "energía"]
 PAGE = 20
+# The Capital Region of New York and Greater Boston: where the demo alliances and the searches above are.
+BENCH_ZIP_PREFIXES = ("120", "121", "122", "123", "021", "022")
 
 
 class Command(BaseCommand):
@@ -161,12 +164,12 @@ def _baseline(filters, today):
 
 def seed(alliance, count, rng_seed=2026):
     """`count` published programs of 200 members, words in English and (for a third) Spanish, places from
-    the ZIP table, dates over the coming year."""
+    the ZIPs of two metro areas (core.places), dates over the coming year."""
     rng = random.Random(rng_seed)
     members = Member.objects.bulk_create([
         Member(alliance=alliance, name=f"Bench member {i}", kind=Member.Kind.NONPROFIT, status=Member.Status.APPROVED,
                contact_name="Bench", contact_email=f"m{i}@bench.example") for i in range(200)])
-    zips = list(geo._centroids().items())
+    zips = [(code, geo.locate(code)) for code in zip_codes() if code.startswith(BENCH_ZIP_PREFIXES)]
     today = timezone.localdate()
     bands = ["K-2", "3-5", "6-8", "9-12"]
     programs = []
