@@ -17,7 +17,7 @@ from mentors.models import Mentor
 from mentors.tests.factories import MentorFactory
 from notifications.models import InboundMessage
 from programs.models import Program
-from programs.tests.factories import MemberFactory, MemberStaffFactory, ProgramFactory
+from programs.tests.factories import MemberFactory, MemberStaffFactory, MouFactory, ProgramFactory
 from scheduling import services
 from scheduling.models import Match, Session, SessionInterval
 from scheduling.tests.factories import make_request
@@ -121,6 +121,8 @@ def world(db):
                                             alliance=alliance, needs_review=True)
     applicant = MemberFactory(alliance=alliance, status=Member.Status.APPLIED)
     program = ProgramFactory(member=MemberFactory(alliance=alliance), status=Program.Status.SUBMITTED)
+    published = ProgramFactory(member=program.member)
+    MouFactory(alliance=alliance)  # so the join page is open: public routes are probed on real pages
     outsider_teacher = TeacherFactory()
     outsider_mentor = MentorFactory(company__alliance=outsider_teacher.school.alliance)
     outsider_staff = MemberStaffFactory(member__alliance=outsider_teacher.school.alliance)
@@ -140,7 +142,7 @@ def world(db):
            "session": make_request(teacher, hour=16).sessions.get().pk,
            "alliance-day": ClosedDay.objects.create(alliance=alliance, date=date(2031, 1, 1), name="New Year").pk,
            "school-day": SchoolClosedDay.objects.create(school=teacher.school, date=date(2031, 3, 1), name="Tests").pk,
-           "program": program.pk, "member": applicant.pk}
+           "program": program.pk, "member": applicant.pk, "published": published.pk, "slug": alliance.slug}
     return ids, outsiders, snapshot
 
 
@@ -191,6 +193,8 @@ def url_for(name, params, ids):
         "program-edit": "program", "program-submit": "program", "program-moderate": "program",
         "coordinator-member": "member",
     }
+    if name in ("program", "program-calendar"):
+        return reverse(name, kwargs={"pk": ids["published"]})
     kind = next((v for k, v in by_route.items() if name.startswith(k)), None)
     match = ids["matches"]["proposed" if name in PROPOSED_MATCH_ROUTES else
                            "held" if name in HELD_MATCH_ROUTES else "invited"]
@@ -200,7 +204,7 @@ def url_for(name, params, ids):
         "table": "month", "message_id": ids["inbound"],
         "day_id": ids["school-day" if name == "reopen-school-day" else "alliance-day"],
         "session_id": ids["session"],
-        "token": "not-a-real-token", "step": "skills", "answer": "accept", "uidb64": "AA", "slug": "x",
+        "token": "not-a-real-token", "step": "skills", "answer": "accept", "uidb64": "AA", "slug": ids["slug"],
         "action": "publish",
     }
     return reverse(name, kwargs={p: values[p] for p in params})
@@ -263,3 +267,20 @@ def test_public_routes_never_fail_with_a_server_error(world):
         for method in ("get", "post"):
             status = getattr(client_for(None), method)(url).status_code
             assert status < 500, (name, method, status)
+
+
+# The coalition's open door answers anyone, signed in or not, on the alliance's real objects (what each shows
+# to whom is probed in test_permission_scoping.py).
+OPEN_DOOR = ("directory", "program-feed", "program", "program-calendar", "alliance-page",
+             "django.contrib.sitemaps.views.sitemap", "join-alliance", "join-thanks")
+
+
+def test_the_open_door_answers_everyone_and_an_unpublished_program_is_no_ones(world):
+    ids, outsiders, _ = world
+    found = routes()
+    for role, user in outsiders.items():
+        for name in OPEN_DOOR:
+            response = client_for(user).get(url_for(name, found[name], ids))
+            assert response.status_code == 200, (name, role, response.status_code)
+        for route in (f"/programs/{ids['program']}/", f"/programs/{ids['program']}/calendar.ics"):
+            assert client_for(user).get(route).status_code == 404, (route, role)

@@ -1,4 +1,6 @@
-"""Inside one alliance: a teacher sees and acts only on their own requests and matches.
+"""Inside one alliance: a teacher sees and acts only on their own requests and matches; a member edits only
+its own programs, only the coordinator reviews members and moderates, and the public sees only what is
+published (the coalition's probes, at the end).
 
 The permission matrix (test_permission_matrix.py) proves nobody crosses alliances or roles; this one
 probes every object route with the people who share a school or an alliance with its owner. Each
@@ -15,9 +17,12 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from alliances.models import Member
 from impact.models import CompanyLead, Feedback, FeedbackRequest
 from impact.tests.helpers import completed
 from mentors.tests.factories import MentorFactory
+from programs.models import Program
+from programs.tests.factories import MemberFactory, MemberStaffFactory, ProgramFactory
 from scheduling.models import Match
 from scheduling.tests.factories import book_match, held, make_request, next_weekday
 from schools.models import MentorRequest
@@ -201,3 +206,119 @@ def test_a_colleague_lists_none_of_the_teachers_requests_or_matches(world, route
         assert response.status_code == 200 and response.json()["results"] == [], actor
     own = call(Probe("list", "get", route, _set(), reads), users[OWNER], ids).json()["results"]
     assert own, "the requesting teacher sees their own"
+
+
+# --- The coalition: members' programs, the coordinator's member and program pages, the public directory ----
+#
+# Probed with everyone around one member's programs: its own staff, another member's staff of the same
+# alliance, the staff of a member still applying, the alliance's coordinator, teacher and mentor, another
+# alliance's coordinator and an anonymous visitor. A member edits only its own programs; only the
+# coordinator reviews members and moderates; the public sees only published programs and approved members,
+# and never a member's contact details.
+
+OWN_STAFF, OTHER_STAFF, PENDING_STAFF = "the program's member staff", "another member's staff", "an applicant's staff"
+ALLIANCE_TEACHER, ALLIANCE_MENTOR, ANONYMOUS = "a teacher of the alliance", "a mentor of the alliance", "anonymous"
+COALITION_ACTORS = (OWN_STAFF, OTHER_STAFF, PENDING_STAFF, COORDINATOR, OUTSIDER, ALLIANCE_TEACHER, ALLIANCE_MENTOR,
+                    ANONYMOUS)
+EVERYONE = frozenset(COALITION_ACTORS)
+
+
+def program_is(status, key):
+    return lambda w, r: Program.objects.get(pk=w[key]).status == status
+
+
+def shows(*keys):
+    """The response shows any of the world's words under `keys` (an unpublished title, a contact email)."""
+    return lambda w, r: r.status_code == 200 and any(w[k] in r.content.decode() for k in keys)
+
+
+def program_form(**changes):
+    return {"title": "Changed", "description": "Build robots.", "setting": "weekend", "grade_bands": ["6-8"],
+            "cost": "free", "languages": ["en"], "zip_code": "12308", "join_url": "https://club.example/join",
+            **changes}
+
+
+UNPUBLISHED = ("draft title", "submitted title", "archived title")
+COALITION_PROBES = [
+    Probe("list the member's programs", "get", "/members/programs/", _set(OWN_STAFF), shows("draft title"),
+          served_otherwise=_set(OTHER_STAFF)),
+    Probe("open a program's edit page", "get", "/members/programs/{draft}/edit/", _set(OWN_STAFF), reads),
+    Probe("edit a program", "post", "/members/programs/{draft}/edit/", _set(OWN_STAFF),
+          lambda w, r: Program.objects.get(pk=w["draft"]).title == "Changed", body=program_form()),
+    Probe("submit a program", "post", "/members/programs/{draft}/submit/", _set(OWN_STAFF),
+          program_is("submitted", "draft")),
+    Probe("open the moderation list", "get", "/coordinator/programs/", _set(COORDINATOR), shows("submitted title"),
+          served_otherwise=_set(OUTSIDER)),
+    Probe("publish a program", "post", "/coordinator/programs/{submitted}/publish/", _set(COORDINATOR),
+          program_is("published", "submitted")),
+    Probe("return a program to its member", "post", "/coordinator/programs/{published}/return/", _set(COORDINATOR),
+          program_is("draft", "published")),
+    Probe("archive a program", "post", "/coordinator/programs/{published}/archive/", _set(COORDINATOR),
+          program_is("archived", "published")),
+    Probe("list the members with their contacts", "get", "/coordinator/members/", _set(COORDINATOR),
+          shows("applicant email"), served_otherwise=_set(OUTSIDER)),
+    Probe("open an application", "get", "/coordinator/members/{applicant}/", _set(COORDINATOR), reads),
+    Probe("approve an application", "post", "/coordinator/members/{applicant}/", _set(COORDINATOR),
+          lambda w, r: Member.objects.get(pk=w["applicant"]).status == Member.Status.APPROVED,
+          body={"decision": "approve"}),
+    Probe("open a published program's page", "get", "/programs/{published}/", EVERYONE, reads),
+    Probe("download a published program's dates", "get", "/programs/{published}/calendar.ics", EVERYONE, reads),
+    Probe("open an unpublished program's page", "get", "/programs/{submitted}/", _set(), reads),
+    Probe("open an archived program's page", "get", "/programs/{archived}/", _set(), reads),
+    Probe("download an unpublished program's dates", "get", "/programs/{draft}/calendar.ics", _set(), reads),
+    Probe("find an unpublished program in the directory", "get", "/programs/?q=title", _set(),
+          shows(*UNPUBLISHED), served_otherwise=EVERYONE),
+    Probe("find an unpublished program in the feed", "get", "/programs/feed.json", _set(), shows(*UNPUBLISHED),
+          served_otherwise=EVERYONE),
+    Probe("find an unpublished program in the sitemap", "get", "/sitemap.xml", _set(),
+          shows("draft url", "submitted url", "archived url"), served_otherwise=EVERYONE),
+    Probe("find the published program in the directory, feed and sitemap", "get", "/programs/feed.json", EVERYONE,
+          shows("published title")),
+    Probe("see an applicant or a member's contact on the alliance page", "get", "/alliances/{slug}/", _set(),
+          shows("applicant name", "applicant email", "member email"), served_otherwise=EVERYONE),
+    Probe("see the alliance's public reach", "get", "/alliances/{slug}/", EVERYONE,
+          lambda w, r: r.status_code == 200 and "Our reach" in r.content.decode()),
+]
+
+
+@pytest.fixture
+def coalition(db):
+    """One approved member's programs in every status, an applicant, and the people around them."""
+    teacher = TeacherFactory()
+    alliance = teacher.school.alliance
+    coordinator = CoordinatorFactory(alliance=alliance)
+    mentor = MentorFactory(company__alliance=alliance)
+    completed(teacher, coordinator, mentor, students=25)  # the public reach has something to show
+    own = MemberStaffFactory(member__alliance=alliance)
+    applicant = MemberFactory(alliance=alliance, status=Member.Status.APPLIED, name="Hopeful Robotics",
+                              contact_email="apply@hopeful.example")
+    programs = {status: ProgramFactory(member=own.member, status=status, title=f"{status} title")
+                for status in ("draft", "submitted", "published", "archived")}
+    users = {OWN_STAFF: own.user, OTHER_STAFF: MemberStaffFactory(member__alliance=alliance).user,
+             PENDING_STAFF: MemberStaffFactory(member=applicant).user, COORDINATOR: coordinator.user,
+             OUTSIDER: CoordinatorFactory().user, ALLIANCE_TEACHER: TeacherFactory(school=teacher.school).user,
+             ALLIANCE_MENTOR: MentorFactory(company__alliance=alliance).user, ANONYMOUS: None}
+    ids = {**{status: p.pk for status, p in programs.items()},
+           **{f"{status} title": p.title for status, p in programs.items()},
+           **{f"{status} url": f"/programs/{p.pk}/" for status, p in programs.items()},
+           "slug": alliance.slug, "applicant": applicant.pk, "applicant name": applicant.name,
+           "applicant email": applicant.contact_email, "member email": own.member.contact_email}
+    return ids, users
+
+
+COALITION_CELLS = [(probe, actor) for probe in COALITION_PROBES for actor in COALITION_ACTORS]
+
+
+@pytest.mark.parametrize(("probe", "actor"), COALITION_CELLS, ids=[f"{p.name} / {a}" for p, a in COALITION_CELLS])
+def test_each_person_reaches_exactly_what_is_theirs_in_the_coalition(coalition, probe, actor):
+    ids, users = coalition
+    client = Client()
+    if users[actor] is not None:
+        client.force_login(users[actor])
+    response = getattr(client, probe.method)(probe.url.format(**ids), probe.body or {})
+    assert response.status_code < 500, response.status_code
+    if actor in probe.allowed:
+        assert probe.went_through(ids, response), (response.status_code, response.content[:300])
+    else:
+        assert actor in probe.served_otherwise or refused(response), response.status_code
+        assert not probe.went_through(ids, response)
