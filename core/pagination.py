@@ -1,4 +1,5 @@
-"""Page-number pagination for lists read as `.values()` rows: the total comes with the page's rows."""
+"""Page-number pagination that reads the total with the page's rows (a window count), for the API and pages."""
+from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from rest_framework.pagination import PageNumberPagination
 
@@ -33,3 +34,23 @@ class RowPagination(PageNumberPagination):
         self.page = paginator._get_page(rows, number, paginator)
         self.display_page_controls = paginator.num_pages > 1 and self.template is not None
         return rows
+
+
+def page_with_total(queryset, number, size):
+    """`Paginator(queryset, size).get_page(number)` for a page of model rows, with the total read in the same
+    query as the rows (a window count) instead of a COUNT query before them: one pass over the matches.
+
+    A page that is not a number, or past the end, takes `get_page`'s own way (the first or the last page).
+    """
+    paginator = Paginator(queryset, size)
+    try:
+        number = int(number or 1)
+    except (TypeError, ValueError):
+        return paginator.get_page(number)
+    if number < 1:
+        return paginator.get_page(number)
+    rows = list(queryset.annotate(**{TOTAL: Window(Count("*"))})[(number - 1) * size:number * size])
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = getattr(rows[0], TOTAL) if rows else 0  # the cached property, known now
+    return paginator._get_page(rows, number, paginator)

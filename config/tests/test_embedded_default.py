@@ -18,6 +18,32 @@ rows = Notification.objects.values_list("status", flat=True)
 print("statuses", sorted(set(rows)), len(rows))
 """
 
+# The public directory on SQLite: its plain word search, the one-query page with its total, a distance from a
+# ZIP, the program page, the feed, the sitemap and the alliance page with its public reach.
+DIRECTORY_CHECK = """
+import django; django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()  # the responses' context, and the test client's host allowed
+from alliances.models import Alliance
+from programs.models import Program
+client = Client()
+def get(path, **query):
+    response = client.get(path, query)
+    assert response.status_code == 200, (path, query, response.status_code)
+    return response
+published = Program.objects.filter(status="published")
+everything = get("/programs/").context["page"]
+assert everything.paginator.count == published.count() > 0, everything.paginator.count
+assert get("/programs/", q="robot").context["page"].paginator.count >= 1
+assert get("/programs/", zip="12308", within="25").context["cards"][0]["miles"] is not None
+get(f"/programs/{published.first().pk}/")
+get("/programs/feed.json"), get("/sitemap.xml")
+slug = Alliance.objects.order_by("pk").first().slug
+assert "Our reach" in get(f"/alliances/{slug}/").content.decode()
+print("directory ok")
+"""
+
 
 def manage(env, *args):
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
@@ -42,3 +68,6 @@ def test_the_demo_seeds_and_sends_its_texts_and_emails_on_sqlite(embedded):
     assert checked.returncode == 0, checked.stderr[-2000:]
     statuses = checked.stdout.split("statuses", 1)[1]
     assert "'sent'" in statuses and "'pending'" not in statuses and "'sending'" not in statuses, statuses
+    directory = subprocess.run([sys.executable, "-c", DIRECTORY_CHECK], cwd=ROOT, env=embedded, capture_output=True,
+                               text=True, timeout=120)
+    assert directory.returncode == 0 and "directory ok" in directory.stdout, directory.stderr[-2000:]

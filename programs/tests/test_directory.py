@@ -172,3 +172,19 @@ def test_a_zip_that_is_not_a_us_zip_says_so_on_the_field(client):
         "That is not a US ZIP code we know; check the five digits, or search without a distance."]
     spanish = client.get("/programs/", {"zip": "00000"}, HTTP_ACCEPT_LANGUAGE="es")
     assert "No conocemos ese código postal" in spanish.content.decode()
+
+
+def test_a_search_costs_two_queries_whatever_it_finds_and_pages_past_the_end_show_the_last(
+        client, django_assert_num_queries):
+    member = MemberFactory()
+    for n in range(45):
+        ProgramFactory(member=member, title=f"Robot lab {n:02d}")
+    with django_assert_num_queries(2):  # the subjects of the filter, then the page's cards with the total
+        response = client.get("/programs/", {"q": "robot", "grade": "6-8"})
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.num_pages, len(titles(response))) == (45, 3, 20)
+    assert "45 programs found" in response.content.decode()
+    last = client.get("/programs/", {"q": "robot", "page": "9"})
+    assert (last.context["page"].number, titles(last)) == (3, [f"Robot lab {n}" for n in range(40, 45)])
+    assert client.get("/programs/", {"q": "robot", "page": "x"}).context["page"].number == 1
+    assert client.get("/programs/", {"q": "zzzz"}).context["page"].paginator.count == 0
