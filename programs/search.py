@@ -14,10 +14,16 @@ from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 
+from core.pagination import page_with_total
+
 from .geo import KM_PER_DEGREE_LAT, KM_PER_DEGREE_LNG_AT_EQUATOR, KM_PER_MILE, bounding_box
 from .models import Program, search_document
 
 MAX_WORDS = 12
+PAGE_SIZE = 20
+# What a result card shows: not the search vector, the accessibility notes or the member's long fields.
+CARD_FIELDS = ("title", "title_es", "description", "description_es", "setting", "cost", "grade_bands", "languages",
+               "latitude", "longitude", "starts_on", "ends_on", "member__name")
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,13 @@ def published(filters, *, today, language="en"):
         programs = programs.annotate(shown_title=Coalesce(NullIf("title_es", Value("")), "title"))
         return programs.order_by(*order, "shown_title", "pk")
     return programs.order_by(*order, "title", "pk")
+
+
+def results_page(filters, *, today, language="en", number=1):
+    """The directory's page `number` of `published` programs, their total read in the same query (one pass
+    over the matches), with only the columns a card shows."""
+    found = published(filters, today=today, language=language).select_related("member").only(*CARD_FIELDS)
+    return page_with_total(found, number, PAGE_SIZE)
 
 
 def _filter(programs, f, today):

@@ -14,18 +14,14 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from alliances.models import Alliance, Member
-from core.pagination import page_with_total
 from core.roles import role_required
 
 from . import calendar, geo, services
 from .forms import DirectoryForm, ProgramForm
 from .models import Program
-from .search import published
+from .search import PAGE_SIZE, results_page
 from .subjects import subject_name
 
-PAGE_SIZE = 20
-CARD_FIELDS = ("title", "title_es", "description", "description_es", "setting", "cost", "grade_bands", "languages",
-               "latitude", "longitude", "starts_on", "ends_on", "member__name")
 FEED_SIZE = 500
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -39,12 +35,9 @@ def directory(request):
     """Search by words and filters with a plain GET form: no JavaScript, no account, nothing stored."""
     form = DirectoryForm(request.GET)
     valid = form.is_valid()
-    found = (published(form.filters(), today=timezone.localdate(), language=_language()) if valid
-             else Program.objects.none())
-    # Only what a card shows (not the search vector, the accessibility notes or the member's long fields),
-    # and the count with the page's rows: one query for the results.
-    found = found.select_related("member").only(*CARD_FIELDS)
-    page = page_with_total(found, request.GET.get("page"), PAGE_SIZE)
+    page = (results_page(form.filters(), today=timezone.localdate(), language=_language(),
+                         number=request.GET.get("page")) if valid
+            else Paginator(Program.objects.none(), PAGE_SIZE).get_page(1))
     near = geo.locate(form.cleaned_data["zip"]) if valid and form.cleaned_data["zip"] else None
     cards = [_card(program, near) for program in page.object_list]
     return render(request, "programs/directory.html", {"form": form, "page": page, "cards": cards},

@@ -4,7 +4,7 @@ Seeds an alliance with N published programs in a database of its own, then runs 
 searches three ways, interleaved in the same run:
 
   page      GET /programs/?... through Django's test client (middleware, form, search, template)
-  search    the directory's search alone (programs.search.published: the count and the first page)
+  search    the directory's search alone (programs.search.results_page: the first page with its total)
   baseline  the same filters evaluated by loading every published program into Python
 
 and prints p50 / p95 milliseconds of each per search, and the baseline / search ratio.
@@ -25,7 +25,7 @@ from mentors.models import Skill
 from programs import geo
 from programs.forms import DirectoryForm
 from programs.models import Program
-from programs.search import published, refresh_search_documents, summer
+from programs.search import refresh_search_documents, results_page, summer
 from scheduling import benchdb
 
 SEARCHES = [
@@ -93,7 +93,7 @@ class Command(BaseCommand):
                 f"{label:<58} {_p(times['page']):>14} {_p(times['search']):>16} {_p(times['baseline']):>18} "
                 f"{statistics.median(times['baseline']) / statistics.median(times['search']):>5.0f}x  "
                 f"{found_db} (python {found_py})")
-        self.stdout.write("\nms; page = the whole response, search = count + first page from the database, "
+        self.stdout.write("\nms; page = the whole response, search = the first page and its total from the database, "
                           "baseline = every program loaded and filtered in Python. Python matches words by "
                           "substring, PostgreSQL by stemmed words, so word searches can find different counts.")
 
@@ -119,8 +119,9 @@ def _p(values):
 
 
 def _search(filters, today):
-    found = published(filters, today=today)
-    return found.count(), list(found.select_related("member").defer("search_document")[:PAGE])
+    """What the directory runs: the first page of cards with the total, in one query."""
+    page = results_page(filters, today=today)
+    return page.paginator.count, list(page.object_list)
 
 
 def _baseline(filters, today):
