@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from alliances.models import Alliance, Member
@@ -45,12 +47,24 @@ def directory(request):
 
 
 def _card(program, near):
+    """A result card's words, put together here rather than by a dozen template lookups per card (twenty cards
+    on every search)."""
     language = _language()
     miles = None
+    facts = [program.member.name, program.get_setting_display(), program.get_cost_display()]
     if near and program.latitude is not None:
         miles = geo.miles_between(near, (program.latitude, program.longitude))
-    return {"program": program, "title": program.title_in(language), "miles": miles,
-            "summary": program.description_in(language)[:220]}
+        facts.append(gettext("%(miles)s miles away") % {"miles": floatformat(miles, 1)})
+    when = [gettext("Grades") + " " + ", ".join(program.band_list()), ", ".join(map(str, program.language_names()))]
+    if program.starts_on:
+        dates = date_format(program.starts_on)
+        if program.ends_on and program.ends_on != program.starts_on:
+            dates += " – " + date_format(program.ends_on)
+        when.append(dates)
+    description = program.description_in(language)
+    return {"url": reverse("program", args=[program.pk]), "title": program.title_in(language), "miles": miles,
+            "facts": " · ".join(facts), "when": " · ".join(when),
+            "summary": description[:220] + ("…" if len(description) > 220 else "")}
 
 
 def _published(pk):
