@@ -188,3 +188,22 @@ def test_a_search_costs_two_queries_whatever_it_finds_and_pages_past_the_end_sho
     assert (last.context["page"].number, titles(last)) == (3, [f"Robot lab {n}" for n in range(40, 45)])
     assert client.get("/programs/", {"q": "robot", "page": "x"}).context["page"].number == 1
     assert client.get("/programs/", {"q": "zzzz"}).context["page"].paginator.count == 0
+
+
+def test_the_sitemap_is_valid_xml_and_the_feed_a_valid_json_feed(client):
+    from xml.etree import ElementTree
+
+    program = ProgramFactory(title="Robot Club")
+    ProgramFactory(title="Draft", status=Program.Status.DRAFT, member=program.member)
+    root = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    assert root.tag == f"{namespace}urlset"
+    locations = sorted(url.find(f"{namespace}loc").text for url in root.iter(f"{namespace}url"))
+    assert locations == sorted(["http://testserver/programs/", f"http://testserver/programs/{program.pk}/",
+                                f"http://testserver/alliances/{program.alliance.slug}/"])
+    feed = client.get("/programs/feed.json")
+    assert feed["Content-Type"] == "application/json"
+    data = feed.json()
+    assert data["version"] == "https://jsonfeed.org/version/1.1" and data["title"]
+    assert [item["id"] for item in data["items"]] == [f"http://testserver/programs/{program.pk}/"]
+    assert all(item["url"].startswith("http") and item["content_text"] for item in data["items"])
