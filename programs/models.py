@@ -3,7 +3,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import URLValidator
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance, Member
@@ -14,6 +15,8 @@ from core.vocabulary import GradeBand
 web_link = URLValidator(schemes=["http", "https"])
 
 LANGUAGES = {"en": _("English"), "es": _("Spanish")}
+# The title a Spanish reader sees: the Spanish one when given.
+SPANISH_TITLE = Coalesce(NullIf("title_es", Value("")), "title")
 
 
 class Program(models.Model):
@@ -85,6 +88,10 @@ class Program(models.Model):
             GinIndex(fields=["search_document"], name="program_search_gin"),
             models.Index(fields=["status", "alliance"], name="program_status_alliance"),
             models.Index(fields=["latitude", "longitude"], name="program_place"),
+            # The directory in title order (its landing page): the first page read from an index, not a sort
+            # of every published program; in Spanish, the title a Spanish reader sees.
+            models.Index(F("title"), F("id"), condition=Q(status="published"), name="program_published_title"),
+            models.Index(SPANISH_TITLE, F("id"), condition=Q(status="published"), name="program_published_title_es"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True)

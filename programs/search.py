@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, Q, Value
-from django.db.models.functions import Coalesce, NullIf
 
 from core.pagination import page_with_total
 
 from .geo import KM_PER_DEGREE_LAT, KM_PER_DEGREE_LNG_AT_EQUATOR, KM_PER_MILE, bounding_box
-from .models import Program, search_document
+from .models import SPANISH_TITLE, Program, search_document
 
 MAX_WORDS = 12
 PAGE_SIZE = 20
@@ -70,16 +70,22 @@ def published(filters, *, today, language="en"):
         programs = _near(programs, filters.near, filters.miles)
         order.append("distance_sq")
     if language == "es":
-        programs = programs.annotate(shown_title=Coalesce(NullIf("title_es", Value("")), "title"))
+        programs = programs.annotate(shown_title=SPANISH_TITLE)
         return programs.order_by(*order, "shown_title", "pk")
     return programs.order_by(*order, "title", "pk")
 
 
 def results_page(filters, *, today, language="en", number=1):
-    """The directory's page `number` of `published` programs, their total read in the same query (one pass
-    over the matches), with only the columns a card shows."""
+    """The directory's page `number` of `published` programs with their total, only the columns a card shows.
+
+    Ranked by words or distance, every match is read to sort them anyway: the total comes with the page's rows
+    (one query). In title order (the landing page, filters alone), the published-title indexes give the first
+    page without reading every match, and the count is a query of its own.
+    """
     found = published(filters, today=today, language=language).select_related("member").only(*CARD_FIELDS)
-    return page_with_total(found, number, PAGE_SIZE)
+    if filters.words or filters.near:
+        return page_with_total(found, number, PAGE_SIZE)
+    return Paginator(found, PAGE_SIZE).get_page(number)
 
 
 def _filter(programs, f, today):

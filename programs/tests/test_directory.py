@@ -174,13 +174,17 @@ def test_a_zip_that_is_not_a_us_zip_says_so_on_the_field(client):
     assert "No conocemos ese código postal" in spanish.content.decode()
 
 
-def test_a_search_costs_two_queries_whatever_it_finds_and_pages_past_the_end_show_the_last(
+def test_a_search_costs_a_fixed_few_queries_whatever_it_finds_and_pages_past_the_end_show_the_last(
         client, django_assert_num_queries):
     member = MemberFactory()
     for n in range(45):
         ProgramFactory(member=member, title=f"Robot lab {n:02d}")
     with django_assert_num_queries(2):  # the subjects of the filter, then the page's cards with the total
         response = client.get("/programs/", {"q": "robot", "grade": "6-8"})
+    with django_assert_num_queries(3):  # in title order: the subjects, the count, the page from the title index
+        in_title_order = client.get("/programs/", {"grade": "6-8"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert titles(in_title_order)[:2] == ["Robot lab 00", "Robot lab 01"]
+    assert in_title_order.context["page"].paginator.count == 45
     page = response.context["page"]
     assert (page.paginator.count, page.paginator.num_pages, len(titles(response))) == (45, 3, 20)
     assert "45 programs found" in response.content.decode()
