@@ -12,6 +12,7 @@ it works in a scratch database ``<name>_bench`` that it creates, migrates and dr
 Also counts, in this process, the SQL statements and commits one text costs.
 Prints figures only: nothing here asserts a time.
 """
+import os
 import time
 import uuid
 from collections import Counter
@@ -119,9 +120,11 @@ class Command(BaseCommand):
                 fake.keep_alive = keep_alive
                 bare = self._bare_sdk_loop(fake, count)
                 fake.clear()
+                cpu_before = _cpu_seconds(processes)
                 outbox = self._outbox(fake, count, options["timeout"])
+                worker_cpu = (_cpu_seconds(processes) - cpu_before) / count
                 fake.clear()
-                self._say_round(keep_alive, count, bare, outbox)
+                self._say_round(keep_alive, count, bare, outbox, worker_cpu)
             for process in processes:
                 process.stop()  # the workers would otherwise take the rows counted here
             fake.keep_alive = True
@@ -135,10 +138,10 @@ class Command(BaseCommand):
         self._say(f"  commits per text                   {commits:9.2f}")
         self._say()
 
-    def _say_round(self, keep_alive, count, bare, outbox):
-        rate, written_rate, written, seconds, duplicates, lost = outbox
+    def _say_round(self, keep_alive, count, bare, outbox, worker_cpu):
+        (bare, bare_cpu), (rate, written_rate, written, seconds, duplicates, lost) = bare, outbox
         self._say("  Twilio's connection kept open between calls (as Twilio does):" if keep_alive else
-                  "  a new connection for every call (as the local Twilio did when the issue was measured):")
+                  "  a new connection for every call (the local Twilio hanging up after each, as it did before):")
         self._say(f"    bare SDK loop (1 process, no DB)     {bare:9.1f} texts/s")
         self._say(f"    outbox, from commit to all sent      {rate:9.1f} texts/s   ({count} in {seconds:.2f} s, "
                   f"{services.SEND_BATCH_SIZE} rows a task)")
@@ -146,15 +149,18 @@ class Command(BaseCommand):
                   f"(rows written in one transaction in {written:.2f} s)")
         self._say(f"    ratio outbox / bare loop             {rate / bare:9.2f} x   "
                   f"({written_rate / bare:.2f} x with writing the rows)")
+        # CPU time does not depend on what else the shared machine runs, as the rates above do.
+        self._say(f"    CPU ms a text: bare loop {1000 * bare_cpu:.2f} (SDK and local Twilio, one process); "
+                  f"outbox workers {1000 * worker_cpu:.2f} (SDK, Django, Celery; not PostgreSQL, Redis, Twilio)")
         self._say(f"    duplicates (texts beyond one per notification): {duplicates}")
         self._say(f"    lost (not sent when the run ended):              {lost}")
 
     def _bare_sdk_loop(self, fake, count):
         client = fake.client(timeout=10)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for n in range(count):
             client.messages.create(to=_phone(n), from_=FROM_NUMBER, body=f"Mentorbridge bench {n}")
-        return count / (time.perf_counter() - started)
+        return count / (time.perf_counter() - started), (time.process_time() - cpu) / count
 
     def _warm_up(self, fake, workers, timeout):
         """A few texts, each its own task, so every worker has connected and imported before the clock runs."""
@@ -243,6 +249,16 @@ class Command(BaseCommand):
         self._say(f"(scratch database {original}_bench)")
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         return original
+
+
+def _cpu_seconds(processes):
+    """User and system CPU seconds the worker processes have used so far (Linux /proc)."""
+    total = 0
+    for process in processes:
+        with open(f"/proc/{process.process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of proc(5)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _phone(n):
