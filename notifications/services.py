@@ -47,8 +47,8 @@ RATE_RETRY_SECONDS = 2
 # A row Twilio cannot be asked about for this long is handed to a coordinator.
 SETTLE_GIVE_UP = timedelta(days=1)
 # Rows written together (a transaction's, a sweep's) go to the workers this many to a task: a backlog then
-# costs the broker and the worker a task per batch, not per text. Small enough that a burst still spreads
-# over every worker.
+# costs the broker and the worker a task per batch, not per text. Small, so a larger burst still spreads
+# over the workers (rows of a batch are sent one after the other by one worker).
 SEND_BATCH_SIZE = 20
 # A batch begins no new send after this long and hands the rest to another task, well inside its time limit.
 SEND_BATCH_SECONDS = 20
