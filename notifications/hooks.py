@@ -14,7 +14,8 @@ function of a higher layer, imported when first called (so tests may override th
   an unknown number. Used for the inbox and the HELP answer (its name, contact_phone, contact_email).
 - NOTIFICATIONS_BAD_NUMBER_HANDLER(phone): the provider says the number cannot get texts (the profiles that
   hold phone numbers own the flag). NOTIFICATIONS_INVALID_NUMBERS() -> a query of the phone values flagged so
-  (`.values("phone")`); the outbox's claim embeds it as a subquery, so no text goes to them.
+  (`.values("phone")`); the outbox's claim embeds it as a subquery, so no text goes to them. Its SQL is
+  compiled once per process: the query may not embed values that change (it is evaluated at each claim).
 - NOTIFICATIONS_STILL_STANDS(notification) -> reason or None: asked at send time, for a row the domain wrote
   with a `stands_for`, whether the message is still true (the match is still in the state it was written
   for, the session has not started). A reason withdraws the row, recorded, instead of sending it.

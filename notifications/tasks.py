@@ -16,6 +16,17 @@ def send_notification(notification_id, channel=None):
         services.enqueue_send(notification_id, countdown=delay, channel=channel)
 
 
+# The same limit: a batch begins no send after SEND_BATCH_SECONDS, and one send takes well under the rest.
+@shared_task(name="notifications.send_notifications", time_limit=60)
+def send_notifications(rows):
+    """Send a batch of rows, [id, channel] each; each row is claimed and finished on its own."""
+    retries, rest = services.deliver_notifications([tuple(row) for row in rows])
+    for notification_id, channel, delay in retries:
+        services.enqueue_send(notification_id, countdown=delay, channel=channel)
+    if rest:
+        services.enqueue_sends(rest)
+
+
 @shared_task(name="notifications.settle_notification")
 def settle_notification_task(notification_id):
     """Ask the provider what became of a send that got no clear answer."""

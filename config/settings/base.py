@@ -260,6 +260,17 @@ CELERY_BEAT_SCHEDULE = {
 # give up quickly; the outbox sweeper queues the row once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
+# --- Logging --------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/logging/
+# The Twilio SDK logs every request's headers at INFO: ten lines a text, and nothing a coordinator needs.
+# Here for every settings module, so tests, benchmarks and `make run` cost what production costs.
+TWILIO_LOG_LEVEL = env("TWILIO_LOG_LEVEL", default="WARNING")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "loggers": {"twilio.http_client": {"level": TWILIO_LOG_LEVEL}},
+}
+
 # --- Mentorbridge ---------------------------------------------------------
 # Backends are picked like EMAIL_BACKEND: a dotted path to a class.
 # What notifications/ (plumbing) tells or asks the domain; see notifications/hooks.py for each contract.

@@ -3,7 +3,7 @@
 https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 """
 from .base import *  # noqa: F403
-from .base import env
+from .base import TWILIO_LOG_LEVEL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -30,6 +30,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # The Twilio SDK logs every request's headers at INFO: ten lines a text, and nothing a coordinator needs.
-    "loggers": {"twilio.http_client": {"level": env("TWILIO_LOG_LEVEL", default="WARNING")}},
+    "loggers": {"twilio.http_client": {"level": TWILIO_LOG_LEVEL}},  # see base.py
 }

@@ -43,7 +43,7 @@ def creates(fake):
 def queued(monkeypatch):
     """Task ids handed to the broker (apply_async is replaced; the worker tests use the real one)."""
     calls = []
-    for task in (tasks.send_notification, tasks.settle_notification_task):
+    for task in (tasks.send_notification, tasks.send_notifications, tasks.settle_notification_task):
         monkeypatch.setattr(task, "apply_async", lambda args, countdown=None, _t=task: calls.append(
             (_t.name, args[0], countdown)))
     return calls
@@ -76,6 +76,61 @@ def test_a_rolled_back_change_writes_no_row_and_queues_nothing(queued):
         raise RuntimeError("the change failed")
     assert not Notification.objects.exists()
     assert queued == []
+
+
+def test_rows_written_in_one_transaction_are_queued_after_it_commits_in_tasks_of_a_batch_each(
+    queued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        rows = [text(key=f"k{n}", to=f"+151855501{n:02d}").pk for n in range(services.SEND_BATCH_SIZE + 5)]
+    assert queued == []
+    for callback in callbacks:
+        callback()
+    assert [name for name, _, _ in queued] == ["notifications.send_notifications"] * 2
+    batches = [[row_id for row_id, _ in batch] for _, batch, _ in queued]
+    assert batches == [rows[:services.SEND_BATCH_SIZE], rows[services.SEND_BATCH_SIZE:]]
+
+
+def test_a_row_written_after_a_rolled_back_savepoint_is_still_queued(queued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            text(key="undone")  # the first row of the transaction, and its callback, are rolled back
+            raise RuntimeError("this part of the change failed")
+        kept = text(key="kept")
+        also = text(key="also", to="+15185550124")
+    assert queued == [("notifications.send_notifications", [(kept.pk, "sms"), (also.pk, "sms")], None)]
+
+
+def test_a_batch_sends_each_row_once_by_its_own_claim(fake_twilio):
+    rows = [text(key=f"k{n}", to=f"+151855501{n:02d}") for n in range(3)]
+    assert services.deliver_notifications([(row.pk, "sms") for row in rows] * 2) == ([], [])
+    assert sorted(m["to"] for m in fake_twilio.messages) == sorted(row.to for row in rows)
+    assert {refreshed(row).status for row in rows} == {N.SENT}
+
+
+def test_a_batch_out_of_time_hands_on_the_rows_it_did_not_begin(fake_twilio):
+    rows = [(text(key=f"k{n}", to=f"+151855501{n:02d}").pk, "sms") for n in range(3)]
+    assert services.deliver_notifications(rows, budget=0) == ([], rows)
+    assert fake_twilio.messages == []
+    assert set(Notification.objects.values_list("status", flat=True)) == {N.PENDING}
+
+
+def test_one_rows_fault_does_not_hold_back_the_rest_of_its_batch(fake_twilio, monkeypatch):
+    broken, fine = text(key="broken", stands_for="x"), text(key="fine", to="+15185550124")
+    monkeypatch.setattr(services, "_still_stands", mock.Mock(side_effect=RuntimeError("a bug in one message")))
+    assert services.deliver_notifications([(broken.pk, "sms"), (fine.pk, "sms")]) == ([], [])
+    assert refreshed(broken).status == N.SENDING  # cut off: the sweeper settles it by asking Twilio
+    assert refreshed(fine).status == N.SENT
+
+
+def test_a_rate_limited_row_of_a_batch_is_handed_back_with_its_delay(fake_twilio):
+    fake_twilio.script([429])
+    first, second = text(key="a"), text(key="b", to="+15185550124")
+    retries, rest = services.deliver_notifications([(first.pk, "sms"), (second.pk, "sms")])
+    [(row_id, channel, delay)] = retries
+    assert (row_id, channel, rest) == (first.pk, "sms", [])
+    assert delay > 0
+    assert (refreshed(first).status, refreshed(second).status) == (N.PENDING, N.SENT)
 
 
 def test_a_broker_outage_while_queueing_is_swallowed_and_the_row_stays_pending(monkeypatch):
@@ -370,6 +425,11 @@ def test_beat_runs_the_sweeper_and_the_reminders():
 def test_the_claim_timeout_outlasts_any_live_send():
     assert services.claim_timeout().total_seconds() > tasks.send_notification.time_limit
     assert tasks.send_notification.time_limit > twilio_backend.SEND_TIMEOUT_SECONDS + services.RATE_WAIT_SECONDS
+
+
+def test_a_batch_begins_its_last_send_well_inside_its_time_limit():
+    one_send = twilio_backend.SEND_TIMEOUT_SECONDS + services.RATE_WAIT_SECONDS
+    assert tasks.send_notifications.time_limit > services.SEND_BATCH_SECONDS + one_send
 
 
 # After a send

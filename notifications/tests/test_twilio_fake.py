@@ -1,8 +1,11 @@
 """The fake Twilio server, driven through the real twilio SDK. No database needed."""
 
+import base64
 import contextlib
+import http.client
 import json
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -373,6 +376,43 @@ def test_a_dropped_connection_raises_a_connection_error_and_sends_nothing(fake, 
 
     assert fake.messages == []
     assert fake.requests[0]["status"] is None
+
+
+def fetch_on_one_connection(fake, times):
+    """GET the account's message list `times` over one HTTP connection; each answer's Connection header."""
+    connection = http.client.HTTPConnection(fake.host, fake.port, timeout=5)
+    auth = base64.b64encode(f"{fake.account_sid}:{fake.auth_token}".encode()).decode()
+    path = f"/2010-04-01/Accounts/{fake.account_sid}/Messages.json"
+    answers = []
+    try:
+        for _ in range(times):
+            connection.request("GET", path, headers={"Authorization": f"Basic {auth}"})
+            response = connection.getresponse()
+            response.read()
+            answers.append((response.status, response.getheader("Connection")))
+    finally:
+        connection.close()
+    return answers
+
+
+def test_a_connection_is_kept_open_between_calls_as_twilios_is(fake):
+    assert fetch_on_one_connection(fake, 3) == [(200, None)] * 3
+
+
+def test_without_keep_alive_the_fake_hangs_up_after_every_answer(fake):
+    fake.keep_alive = False
+    assert fetch_on_one_connection(fake, 1) == [(200, "close")]
+    with socket.create_connection((fake.host, fake.port), timeout=5) as raw:
+        raw.sendall(b"GET /_fake/messages HTTP/1.1\r\nHost: fake\r\n\r\n")
+        answer = b"".join(iter(lambda: raw.recv(65536), b""))  # read until the fake hangs up (or time out)
+    assert answer.startswith(b"HTTP/1.1 200") and b"Connection: close" in answer
+
+
+def test_a_stopped_fake_hangs_up_on_the_connections_clients_keep_open(fake, client):
+    send(client)
+    fake.stop()
+    with pytest.raises(requests.exceptions.ConnectionError):
+        send(client)  # the SDK's pooled connection is closed: nothing answers as from a Twilio that is down
 
 
 def test_unknown_scripted_behaviours_are_refused_up_front(fake):

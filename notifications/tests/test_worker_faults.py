@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 import redis
 from django.conf import settings
+from django.db import transaction
 
 from conftest import run_on_worker, wait_for
 from mentors.tests.factories import MentorFactory
@@ -75,6 +76,26 @@ def test_a_worker_killed_mid_send_leads_to_at_most_one_text_and_none_lost(
     assert len(fake_twilio.messages) == 1
     assert len(creates(fake_twilio)) == (1 if reached_twilio else 2)
     assert Notification.objects.get(pk=notification.pk).provider_id == fake_twilio.messages[0]["sid"]
+
+
+def test_a_worker_killed_mid_batch_sends_each_text_of_the_batch_once_and_loses_none(
+    fake_twilio, celery_worker_process
+):
+    fake_twilio.script(["ok", "ok", {"kind": "hang", "seconds": 30, "create": True}])
+    with transaction.atomic():  # written together: one task sends them one after the other
+        notifications = [text(n, phone=f"+151855503{n:02d}") for n in range(5)]
+    first = celery_worker_process(**WORKER_SETTINGS)
+    wait_for(lambda: len(creates(fake_twilio)) == 3, message=f"the third send of the batch\n{first.log}")
+    first.kill()  # SIGKILL in the middle of the third text's HTTP call
+    assert [status_of(n) for n in notifications] == [N.SENT, N.SENT, N.SENDING, N.PENDING, N.PENDING]
+
+    second = celery_worker_process(**WORKER_SETTINGS)
+    sweep_until(lambda: all(status_of(n) == N.SENT for n in notifications), second, "the rest of the batch")
+    bodies = Counter(m["body"] for m in fake_twilio.messages)
+    assert len(bodies) == 5
+    assert set(bodies.values()) == {1}
+    ids = set(Notification.objects.filter(pk__in=[n.pk for n in notifications]).values_list("provider_id", flat=True))
+    assert ids == {m["sid"] for m in fake_twilio.messages}
 
 
 def test_a_worker_killed_mid_send_beside_an_identical_text_sends_each_once(fake_twilio, celery_worker_process):

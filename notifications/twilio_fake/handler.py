@@ -1,7 +1,10 @@
 """The stdlib HTTP layer: parse a request, hand it to the API or control code, write the reply."""
 
+import contextlib
 import json
 import logging
+import socket
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,14 +27,40 @@ def to_json(data):
 
 
 class FakeTwilioServer(ThreadingHTTPServer):
-    """Threaded server that knows its ``FakeTwilio`` and stays quiet about hung-up clients."""
+    """Threaded server that knows its ``FakeTwilio`` and stays quiet about hung-up clients.
+
+    Connections are kept alive between requests, as Twilio's are (unless the fake's ``keep_alive`` is off),
+    and all closed by ``close_connections``.
+    """
 
     daemon_threads = True
 
     def __init__(self, address, fake):
         """Bind to ``address`` for ``fake``."""
         self.fake = fake
+        self._connections = set()
+        self._connections_lock = threading.Lock()
         super().__init__(address, FakeTwilioHandler)
+
+    def process_request(self, request, client_address):
+        """Remember the connection, so a stopped fake can hang up on the clients that keep one open."""
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        """Forget a connection the handler has finished with."""
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self):
+        """Hang up on every open connection: after ``stop()`` nothing is answered, as from a Twilio that is down."""
+        with self._connections_lock:
+            connections, self._connections = list(self._connections), set()
+        for connection in connections:
+            with contextlib.suppress(OSError):  # the client hung up first
+                connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request, client_address):
         """Log handler failures instead of printing tracebacks to stderr."""
@@ -42,6 +71,10 @@ class FakeTwilioHandler(BaseHTTPRequestHandler):
     """Routes ``/_fake/...`` to the control endpoints and everything else to the API."""
 
     server_version = "FakeTwilio/1.0"
+    # Keep-alive, as Twilio's API: an SDK client reuses its connection, so a send costs no TCP handshake.
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle on, a kept-alive connection waits 40 ms for an ACK.
+    disable_nagle_algorithm = True
 
     def do_GET(self):  # noqa: N802 - the name http.server dispatches to
         """Handle a GET."""
@@ -104,5 +137,8 @@ class FakeTwilioHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for name, value in reply.headers.items():
             self.send_header(name, value)
+        if not self.server.fake.keep_alive:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         self.wfile.write(body)

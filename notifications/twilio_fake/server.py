@@ -35,6 +35,9 @@ class FakeTwilio:
     ``auto_deliver`` every created message gets ``sent`` then ``delivered``
     status callbacks ``auto_deliver_delay`` seconds later. ``from_number`` is
     the sender the fake assigns when a message names only a Messaging Service.
+    With ``keep_alive`` off (it may be switched while running) the fake hangs
+    up after every answer, so each call pays a new TCP connection; Twilio
+    keeps connections open.
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class FakeTwilio:
         auto_deliver_delay=0.2,
         messaging_service_sid=None,
         from_number=DEFAULT_FROM_NUMBER,
+        keep_alive=True,
     ):
         """Configure the fake; nothing listens until ``start()``."""
         self.account_sid = account_sid
@@ -57,6 +61,7 @@ class FakeTwilio:
         self.auto_deliver_delay = auto_deliver_delay
         self.messaging_service_sid = messaging_service_sid
         self.from_number = from_number
+        self.keep_alive = keep_alive
         self.ledger = Ledger()
         self._stopped = threading.Event()
         self._outbox = queue.Queue()
@@ -86,6 +91,7 @@ class FakeTwilio:
         self._outbox.put(None)
         self._server.shutdown()
         self._server.server_close()
+        self._server.close_connections()
         for thread in self._threads:
             thread.join(timeout=5)
         self._server, self._threads = None, []
