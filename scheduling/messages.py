@@ -130,9 +130,10 @@ def invitation_for(match, *, partstat="NEEDS-ACTION"):
 
 def _email(*, body, match=None, why=None, **fields):
     """Queue an email with its HTML alternative, through the one themed base (emails/message)."""
-    alliance = match.session.alliance.name if match is not None else "Mentorbridge"
-    why = why or (f"You got this email because of your session with {alliance} on Mentorbridge.")
-    _, html = emails.render("message", {"alliance_name": alliance, "text": body, "why": why})
+    alliance = match.session.alliance if match is not None else None
+    name = alliance.name if alliance is not None else "Mentorbridge"
+    why = why or (f"You got this email because of your session with {name} on Mentorbridge.")
+    _, html = emails.render("message", {"text": body, "why": why}, alliance=alliance)
     return queue_notification(channel="email", body=body, html=html, match=match, **fields)
 
 
@@ -193,7 +194,7 @@ def queue_invitation(match):
         "why": f"You got this email because you volunteer with {alliance} and a coordinator matched you to "
                "this class.",
     }
-    text, html = emails.render("invitation", context)
+    text, html = emails.render("invitation", context, alliance=session.alliance)
     queue_notification(
         key=f"invitation:email:{mentor.user.email}:{version}", channel="email", kind="invitation",
         to=mentor.user.email, match=match, subject=f"Invitation: {request.topic} at {request.school.name}",
