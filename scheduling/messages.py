@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core import localtime
+from core.words import phone_text
 from notifications import calendar, emails
 from notifications.models import Notification
 from notifications.services import queue_notification, withdraw
@@ -281,7 +282,7 @@ def queue_confirmation_to_teacher(match):
     teacher = request.teacher
     school_tz = request.school.timezone
     who = f"{mentor.display_name} ({mentor.company.name})"
-    contact = ", ".join(filter(None, [mentor.user.email, mentor.phone]))
+    contact = ", ".join(filter(None, [mentor.user.email, phone_text(mentor.phone)]))
     _email(
         key=f"confirmed:email:{teacher.user.email}:match-{match.pk}", kind="confirmed_to_teacher",
         to=teacher.user.email, match=match, stands_for="confirmed@",

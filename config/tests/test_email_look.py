@@ -1,8 +1,10 @@
 """Every kind of email wears the alliance's look: its name, its logo (a PNG at an absolute URL a mail client can
 fetch) and its colour in the HTML, with the plain-text alternative beside it."""
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
 from django.core import mail
 
@@ -12,6 +14,7 @@ from core.brand import email_look, logo_url
 from impact import feedback
 from mentors import services as mentor_services
 from mentors.models import Mentor
+from mentors.tests.browser import PHONE, browser_page, sideways_scroll
 from mentors.tests.factories import MentorFactory
 from notifications import services
 from scheduling import digests
@@ -21,6 +24,7 @@ from schools.tests.factories import TeacherFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # account emails go out on commit
 COLOUR = "#7a1f5c"
+SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
 
 
 @pytest.fixture
@@ -86,3 +90,21 @@ def test_the_header_text_reads_on_the_alliance_colour(alliance):
     look = email_look(alliance)
     assert (look["colour"], look["ink"]) == ("#ffe14d", "#000000")
     assert email_look(None)["name"] == "Mentorbridge"
+
+
+@pytest.mark.browser
+def test_in_a_browser_each_email_shows_the_logo_and_fits_a_phone(alliance, coordinator, teacher, client, live_server,
+                                                                 settings):
+    """Each email's HTML opened in Chromium at phone width, as a mail app would show it: the logo loads from
+    the public site, nothing scrolls sideways, and a screenshot is saved as email-<n>-<subject>-phone.png."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    send_everything(alliance, coordinator, teacher, client)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with browser_page(live_server.url, viewport=PHONE) as page:
+        for n, message in enumerate(mail.outbox):
+            page.set_content(html_of(message), wait_until="load")
+            logo = page.locator("img").first
+            assert logo.evaluate("img => img.complete && img.naturalWidth") == 64, message.subject
+            assert sideways_scroll(page) == 0, message.subject
+            slug = re.sub(r"[^a-z]+", "-", message.subject.lower()).strip("-")[:40]
+            page.screenshot(path=str(SCREENSHOTS / f"email-{n:02d}-{slug}-phone.png"), full_page=True)
