@@ -58,6 +58,8 @@ def seed():
                          mentor=MentorFactory(company__alliance=alliance, user__first_name="Dev",
                                               user__last_name="Patel"), score=0.7,
                          reasons={"skills": 0.3, "distance": 0.2, "fairness": 0.2})
+    Match.objects.create(session=make_request(teacher, topic="Solar ovens", hour=16).sessions.get(), mentor=mentor,
+                         score=0.8, reasons={"skills": 0.4, "distance": 0.2, "fairness": 0.2})
     unfilled = make_request(teacher, topic="Night sky " + "y" * 140, hour=15)
     MentorFactory(company__alliance=alliance, status="pending", background_check_status="none",
                   background_check_expires=None)
@@ -83,7 +85,7 @@ def journeys(people):
     """role -> [(page name, path)], each a page that role uses."""
     request_id = people["confirmed"].session.request_id
     mentor_id = people["mentor"].pk
-    proposal = Match.objects.get(status="proposed").pk
+    proposal = Match.objects.filter(status="proposed").order_by("pk").first().pk
     done, slug = people["done"].pk, people["coordinator"].alliance.slug
     answer = answers.link_for(people["invited"]).split("testserver", 1)[-1]
     return {
@@ -94,6 +96,7 @@ def journeys(people):
                    ("alliance", f"/alliances/{slug}/"), ("join-alliance", f"/alliances/{slug}/join/"),
                    ("invitation-answer", answer), ("feedback-answer", people["feedback_link"])],
         "coordinator": [("today", "/coordinator/"), ("review", "/coordinator/review/"),
+                        ("review-peek", "/coordinator/review/#open:About"),
                         ("swap", f"/coordinator/matches/{proposal}/candidates/"),
                         ("volunteers", "/coordinator/volunteers/"),
                         ("volunteer-profile", f"/coordinator/volunteers/{mentor_id}/"),
@@ -155,8 +158,11 @@ def test_every_page_fits_reads_locally_and_passes_axe(live_server, size, viewpor
             if role != "public":
                 sign_in(page, role)
             for name, path in pages:
+                path, _, opened = path.partition("#open:")
                 response = page.goto(path)
                 assert response.status == 200, f"{role} {path}: {response.status}"
+                for summary in page.locator("summary", has_text=opened).all() if opened else ():
+                    summary.click()  # "#open:About" opens each profile peek before the screenshot
                 look_at(page, axe, role, name, size, problems)
     assert not problems, "\n".join(problems)
     axe.assert_clean()
