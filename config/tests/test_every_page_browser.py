@@ -15,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from alliances.models import ClosedDay
+from core.accounts import set_password_link
 from impact import feedback
 from impact.forms import school_year_of
 from impact.models import CompanyLead, Feedback, FeedbackRequest, Target
@@ -68,7 +69,7 @@ def seed():
     InboundMessage.objects.create(message_sid="SM" + "4" * 32, from_number="+15185550000", alliance=alliance,
                                   body="Is this the robot club? " + "z" * 150, needs_review=True)
     ClosedDay.objects.create(alliance=alliance, date=timezone.localdate() + timedelta(days=40), name="Cesar Chavez Day")
-    CompanyLead.objects.create(user=UserFactory(username="lead"), company=mentor.company)
+    lead = CompanyLead.objects.create(user=UserFactory(username="lead"), company=mentor.company).user
     member = MemberFactory(alliance=alliance, name="Robot Garden " + "r" * 140)
     MemberStaffFactory(member=member, user=UserFactory(username="partner"))
     program = ProgramFactory(member=member, title="After-school robots " + "q" * 140)
@@ -77,6 +78,7 @@ def seed():
                           schools=6)
     ask = FeedbackRequest.objects.filter(match=done, side="teacher").first()
     return {"teacher": teacher, "coordinator": coordinator, "mentor": mentor, "confirmed": confirmed, "done": done,
+            "lead": lead,
             "invited": invited, "unfilled": unfilled.sessions.get(), "member": member, "program": program,
             "feedback_link": f"/impact/answer/{feedback.token_for(ask)}/" if ask else None}
 
@@ -94,7 +96,9 @@ def journeys(people):
                    ("volunteer-signup", "/volunteer/signup/"), ("teacher-signup", "/teacher/signup/"),
                    ("directory", "/programs/"), ("program", f"/programs/{people['program'].pk}/"),
                    ("alliance", f"/alliances/{slug}/"), ("join-alliance", f"/alliances/{slug}/join/"),
-                   ("invitation-answer", answer), ("feedback-answer", people["feedback_link"])],
+                   ("invitation-answer", answer), ("feedback-answer", people["feedback_link"]),
+                   ("set-password", set_password_link(people["lead"]).split("testserver", 1)[-1]),
+                   ("password-set", "/accounts/reset/done/")],
         "coordinator": [("today", "/coordinator/"), ("review", "/coordinator/review/"),
                         ("review-peek", "/coordinator/review/#open:About"),
                         ("swap", f"/coordinator/matches/{proposal}/candidates/"),

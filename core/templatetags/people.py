@@ -46,3 +46,9 @@ def count_of(number, noun):
 def phone(number):
     """'+15185550123' -> '(518) 555-0123' for a US number; other numbers as stored."""
     return words.phone_text(number)
+
+
+@register.filter
+def status_word(status):
+    """A status as a word: 'no_show' -> 'no show'."""
+    return (status or "").replace("_", " ")
