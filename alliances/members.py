@@ -80,7 +80,8 @@ def _decide_and_tell(*, member_id, by, status, note, code, empty, subject, body)
     member = _decide(member_id=member_id, by=by, status=status, note=note)
     words = {"alliance": member.alliance.name, "contact": member.contact_name, "member": member.name, "note": note,
              "reply_to": member.alliance.contact_email}
-    accounts.send_after_commit(subject=subject.format(**words), body=body.format(**words), to=member.contact_email)
+    accounts.send_after_commit(subject=subject.format(**words), body=body.format(**words), to=member.contact_email,
+                              alliance=member.alliance)
     return member
 
 
@@ -99,5 +100,6 @@ def add_member_staff(*, member, email, name=""):
     accounts.send_after_commit(
         subject=f"Welcome to {member.alliance.name}",
         body=f"Hello {name or ''},\n\n{member.name} is now a member of {member.alliance.name}. Set your password "
-             f"here to publish your programs:\n\n{accounts.set_password_link(user)}\n", to=user.email)
+             f"here to publish your programs:\n\n{accounts.set_password_link(user)}\n", to=user.email,
+        alliance=member.alliance)
     return staff

@@ -1,6 +1,7 @@
 """Accounts shared by every front door (volunteers, teachers): links, account emails, sign-up and verification.
 
-Account emails go out after commit through `send_after_commit`, so a sign-up that rolls back mails nothing.
+Account emails go out after commit through `send_after_commit`, so a sign-up that rolls back mails nothing;
+each is plain text with an HTML alternative in the alliance's look (core.brand), like every other email.
 """
 from functools import partial
 
@@ -10,9 +11,12 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from core.brand import email_look
 
 VERIFY_SALT = "mentorbridge.verify-email"
 VERIFY_MAX_AGE = 60 * 60 * 24 * 3
@@ -30,9 +34,13 @@ def site_url(path):
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
 
 
-def send_after_commit(*, subject, body, to):
-    """Email `to` once the current transaction commits (nothing is sent for a change that rolls back)."""
-    transaction.on_commit(partial(send_mail, subject, body, None, [to], fail_silently=False))
+def send_after_commit(*, subject, body, to, alliance=None):
+    """Email `to` once the current transaction commits (nothing is sent for a change that rolls back), in
+    `alliance`'s look (the house look when None)."""
+    brand = email_look(alliance)
+    why = f"You got this email because this address was given to {brand['name']} on Mentorbridge."
+    html = render_to_string("emails/message.html", {"text": body, "why": why, "brand": brand})
+    transaction.on_commit(partial(send_mail, subject, body, None, [to], fail_silently=False, html_message=html))
 
 
 def find_user_by_email(email):

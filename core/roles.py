@@ -63,14 +63,16 @@ class IsMentor(permissions.BasePermission):
 
 
 def timezone_of(user):
-    """The zone a person reads their own pages in: the volunteer's own, a teacher's school's, a coordinator's
-    alliance's; None for anyone else (the server's default applies)."""
+    """The zone a person reads their own pages in: the volunteer's own, a teacher's school's, a coordinator's,
+    company lead's or member staff's alliance's; None for anyone else (the server's default applies)."""
     if mentor := mentor_of(user):
         return mentor.timezone
     if teacher := teacher_of(user):
         return teacher.school.timezone
     if coordinator := coordinator_of(user):
         return coordinator.alliance.timezone
+    if alliance := _alliance_by_membership(user):
+        return alliance.timezone
     return None
 
 
@@ -82,4 +84,16 @@ def alliance_of(user):
         return teacher.school.alliance
     if mentor := mentor_of(user):
         return mentor.company.alliance
+    return _alliance_by_membership(user)
+
+
+def _alliance_by_membership(user):
+    """A company lead's (through their company) or a member's staff's alliance, read by attribute: core imports
+    no app."""
+    if not user.is_authenticated:
+        return None
+    if lead := getattr(user, "company_lead", None):
+        return lead.company.alliance
+    if staff := getattr(user, "member_staff", None):
+        return staff.member.alliance
     return None

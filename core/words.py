@@ -42,3 +42,11 @@ def joined(items):
     if len(items) < 2:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def phone_text(number):
+    """'+15185550123' -> '(518) 555-0123' for a US number; other numbers as stored."""
+    number = number or ""
+    if len(number) == 12 and number.startswith("+1") and number[1:].isdigit():
+        return f"({number[2:5]}) {number[5:8]}-{number[8:]}"
+    return number

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.errors import DomainError
@@ -173,6 +174,25 @@ def mentor_ratings(alliance_id):
                                     match__mentor__company__alliance_id=alliance_id)
             .values("match__mentor_id").annotate(total=Sum("rating"), count=Count("pk")))
     return {r["match__mentor_id"]: rating_fit(r["total"], r["count"]) for r in rows}, rating_fit(0, 0)
+
+
+RECENT_COMMENTS = 3
+
+
+def rating_summaries(mentor_ids):
+    """REVIEW_MENTOR_RATINGS: {mentor id: {"average", "count", "comments"}} of teachers' ratings, for the
+    coordinator's profile peek: the plain average (no prior: this is what teachers said), how many ratings,
+    and the newest RECENT_COMMENTS comments as (text, when). Volunteers nobody rated are left out. Two queries."""
+    rated = Feedback.objects.filter(side=Side.TEACHER, match__mentor_id__in=mentor_ids)
+    summaries = {r["match__mentor_id"]: {"average": r["average"], "count": r["count"], "comments": []}
+                 for r in (rated.filter(rating__isnull=False).values("match__mentor_id")
+                           .annotate(average=Avg("rating"), count=Count("pk")))}
+    newest = Window(RowNumber(), partition_by=[F("match__mentor_id")], order_by=[F("recorded_at").desc(), F("pk")])
+    comments = (rated.exclude(comment="").annotate(nth=newest).filter(nth__lte=RECENT_COMMENTS)
+                .order_by("match__mentor_id", "nth").values_list("match__mentor_id", "comment", "recorded_at"))
+    for mentor_id, comment, at in comments:
+        summaries.setdefault(mentor_id, {"average": None, "count": 0, "comments": []})["comments"].append((comment, at))
+    return summaries
 
 
 def awaiting(alliance_id):

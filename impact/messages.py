@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from alliances.models import Coordinator
 from core.accounts import site_url
+from notifications.emails import render
 from notifications.services import queue_notification
 from notifications.sms_text import fit
 from scheduling.messages import local_time
@@ -42,13 +43,19 @@ def queue_ask(feedback_request, token, *, reminder=False):
                            body=fit(REMINDER_TEXT if reminder else ASK_TEXT, keep={"when": when, "link": link},
                                     topic=request.topic))
     figure = "how many students took part" if feedback_request.side == Side.TEACHER else "how many hours you gave"
+    body = (f"Hello {name},\n\nHow did {request.topic} at {request.school.name} on {when} go? One tap tells us "
+            f"whether it happened, {figure}, and a rating from 1 to 5:\n\n{link}\n\nThe link works once. Thank you!")
     queue_notification(
         key=key.format(channel="email", to=email), channel="email", kind=kind, to=email, match=match,
-        subject=f"{'Reminder: ' if reminder else ''}How did {request.topic} go?",
-        body=(f"Hello {name},\n\nHow did {request.topic} at {request.school.name} on {when} go? One tap tells us "
-              f"whether it happened, {figure}, and a rating from 1 to 5:\n\n{link}\n\n"
-              "The link works once. Thank you!"),
+        subject=f"{'Reminder: ' if reminder else ''}How did {request.topic} go?", body=body,
+        html=_html(body, match.session.alliance, "because of your session"),
     )
+
+
+def _html(body, alliance, because):
+    """The HTML alternative of a plain-text email, in the alliance's look."""
+    why = f"You got this email {because} with {alliance.name} on Mentorbridge."
+    return render("message", {"text": body, "why": why}, alliance=alliance)[1]
 
 
 def queue_not_held_alert(feedback):
@@ -65,5 +72,6 @@ def queue_not_held_alert(feedback):
     emails = Coordinator.objects.filter(alliance_id=alliance_id).values_list("user__email", flat=True)
     for email in filter(None, emails):
         queue_notification(key=f"not_held:email:{email}:feedback-{feedback.pk}", channel="email",
-                           kind="not_held_alert", to=email, match=match, subject=subject, body=body)
+                           kind="not_held_alert", to=email, match=match, subject=subject, body=body,
+                           html=_html(body, match.session.alliance, "because you coordinate sessions"))
     return subject

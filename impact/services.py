@@ -53,5 +53,5 @@ def invite_company_lead(*, company, actor, email, first_name, last_name=""):
         body=(f"Hello {first_name},\n\n{actor.get_full_name() or 'Your alliance coordinator'} invited you to see "
               f"{company.name}'s volunteer hours and students reached on Mentorbridge. Set your password here:\n\n"
               f"{set_password_link(user)}\n"),
-        to=user.email)
+        to=user.email, alliance=company.alliance)
     return lead

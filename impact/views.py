@@ -58,15 +58,16 @@ def answer(request, token):
     except feedback.LinkProblem as problem:
         return render(request, "impact/link_problem.html", {"problem": problem}, status=problem.http_status)
     form = _answer_form(feedback_request)
+    look = feedback_request.match.session.alliance  # the page wears the alliance's look, as its emails do
     if request.method == "POST":
         try:
             form = _record_answer(request, feedback_request, actor=None, via="link")
         except MatchError as refused:
             return render(request, "impact/link_problem.html", {"problem": refused}, status=refused.http_status)
         if form is None:
-            return render(request, "impact/thanks.html", {"feedback_request": feedback_request})
-    return render(request, "impact/answer.html", {"fr": feedback_request, "form": form}, status=400 if
-                  form.errors else 200)
+            return render(request, "impact/thanks.html", {"feedback_request": feedback_request, "look": look})
+    return render(request, "impact/answer.html", {"fr": feedback_request, "form": form, "look": look},
+                  status=400 if form.errors else 200)
 
 
 @coordinator_required

@@ -30,7 +30,7 @@ def send_set_password_email(user, company):
         body=(f"Hello {user.first_name},\n\n{company.name} signed you up to volunteer as a STEM mentor in "
               f"local classrooms. Choose a password to get started:\n\n{set_password_link(user)}\n\n"
               "Then tell us what you know and when you are free. If you did not expect this, ignore this email."),
-        to=user.email,
+        to=user.email, alliance=company.alliance,
     )
 
 
@@ -166,7 +166,7 @@ def _tell_approved(mentor):
               "volunteer mentor. When a class needs someone with your skills at a time you're free, we'll text or "
               "email you an invitation to accept or decline.\n\nKeep your profile up to date: "
               f"{accounts.site_url('/me/profile/')}\n"),
-        to=mentor.user.email)
+        to=mentor.user.email, alliance=alliance)
 
 
 def _next_steps(mentor):
@@ -189,6 +189,7 @@ def _email_approved(mentor):
     emails.queue_email(
         key=f"volunteer-approved:email:{mentor.user.email}", kind="volunteer_approved", to=mentor.user.email,
         subject=f"Welcome to {alliance.name}: you're approved as a mentor", template="volunteer_approved",
+        alliance=alliance,
         context={"alliance_name": alliance.name, "name": mentor.display_name, "next_steps": _next_steps(mentor),
                  "sessions_url": accounts.site_url(reverse("my-sessions")),
                  "why": f"You got this email because you signed up as a volunteer with {alliance.name}."},

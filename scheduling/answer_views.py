@@ -22,6 +22,7 @@ def answer_invitation(request, token):
     context = {
         "match": match, "outcome": outcome, "request_": request_, "when": when(match.session, match.mentor.timezone),
         "place": place_line(match.session), "chosen": request.GET.get("answer", ""),
+        "look": match.session.alliance,  # the alliance's look, as the invitation email wears it
     }
     return render(request, "scheduling/answer.html", context)
 

@@ -46,7 +46,7 @@ def _queue(alliance, coordinator, volunteers, teachers, new, now):
     emails.queue_email(
         key=f"signup-digest:email:{email}:{now:%Y-%m-%d}", kind="signup_digest", to=email,
         subject=f"{total} sign-up{'s' if total != 1 else ''} waiting for you at {alliance.name}",
-        template="signup_digest",
+        template="signup_digest", alliance=alliance,
         context={"alliance_name": alliance.name, "name": str(coordinator), "total": total, "new": new,
                  "volunteers": [f"{m.display_name} ({m.company.name})" for m in volunteers[:LISTED]],
                  "teachers": [f"{t} ({t.school.name})" for t in teachers[:LISTED]],

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core import localtime
+from core.words import phone_text
 from notifications import calendar, emails
 from notifications.models import Notification
 from notifications.services import queue_notification, withdraw
@@ -130,9 +131,10 @@ def invitation_for(match, *, partstat="NEEDS-ACTION"):
 
 def _email(*, body, match=None, why=None, **fields):
     """Queue an email with its HTML alternative, through the one themed base (emails/message)."""
-    alliance = match.session.alliance.name if match is not None else "Mentorbridge"
-    why = why or (f"You got this email because of your session with {alliance} on Mentorbridge.")
-    _, html = emails.render("message", {"alliance_name": alliance, "text": body, "why": why})
+    alliance = match.session.alliance if match is not None else None
+    name = alliance.name if alliance is not None else "Mentorbridge"
+    why = why or (f"You got this email because of your session with {name} on Mentorbridge.")
+    _, html = emails.render("message", {"text": body, "why": why}, alliance=alliance)
     return queue_notification(channel="email", body=body, html=html, match=match, **fields)
 
 
@@ -193,7 +195,7 @@ def queue_invitation(match):
         "why": f"You got this email because you volunteer with {alliance} and a coordinator matched you to "
                "this class.",
     }
-    text, html = emails.render("invitation", context)
+    text, html = emails.render("invitation", context, alliance=session.alliance)
     queue_notification(
         key=f"invitation:email:{mentor.user.email}:{version}", channel="email", kind="invitation",
         to=mentor.user.email, match=match, subject=f"Invitation: {request.topic} at {request.school.name}",
@@ -280,7 +282,7 @@ def queue_confirmation_to_teacher(match):
     teacher = request.teacher
     school_tz = request.school.timezone
     who = f"{mentor.display_name} ({mentor.company.name})"
-    contact = ", ".join(filter(None, [mentor.user.email, mentor.phone]))
+    contact = ", ".join(filter(None, [mentor.user.email, phone_text(mentor.phone)]))
     _email(
         key=f"confirmed:email:{teacher.user.email}:match-{match.pk}", kind="confirmed_to_teacher",
         to=teacher.user.email, match=match, stands_for="confirmed@",

@@ -8,6 +8,7 @@ from mentors.models import Mentor
 from mentors.validation import LANGUAGE_CHOICES
 
 from .models import Match, MatchTransition
+from .selectors import NOT_RATED, teacher_ratings
 
 HISTORY_ROWS = 30
 
@@ -24,7 +25,7 @@ def volunteer_profile(request, coordinator, mentor_id):
     languages = dict(LANGUAGE_CHOICES)
     unit = coordinator.alliance.distance_unit
     return render(request, "scheduling/volunteer_profile.html", {
-        "mentor": mentor, "history": history,
+        "mentor": mentor, "history": history, "ratings": teacher_ratings([mentor.pk]).get(mentor.pk, NOT_RATED),
         "languages": [languages.get(code, code) for code in mentor.languages],
         "travel": f"{from_km(mentor.travel_km, unit)} {coordinator.alliance.get_distance_unit_display()}",
     })

@@ -1,11 +1,14 @@
 """Reads the review queue needs that are more than a plain queryset."""
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from core.words import count
 from mentors.models import Mentor
 from schools.models import Format, MentorRequest
 
@@ -88,6 +91,7 @@ def review_queue(alliance, *, school_id=None, date_from=None, date_to=None, stat
     if shown.paginator.count:
         rows = list(matches.values(*REVIEW_COLUMNS)[shown.start_index() - 1:shown.end_index()])
     load = recent_load({row["mentor_id"] for row in rows})
+    ratings = teacher_ratings({row["mentor_id"] for row in rows})
     skills = _skill_names(rows)
     links = {name: _link(f"scheduling:{name}") for name in ("approve", "reject", "candidates")}
     links["profile"] = _link("volunteer-profile")
@@ -97,8 +101,31 @@ def review_queue(alliance, *, school_id=None, date_from=None, date_to=None, stat
         if request_id not in groups:
             groups[request_id] = (_request_facts(row), [])
         words = _words(row, load.get(row["mentor_id"], 0), skills, alliance.distance_unit)
-        groups[request_id][1].append({**_review_row(row, load.get(row["mentor_id"], 0), links), "words": words})
+        groups[request_id][1].append({**_review_row(row, load.get(row["mentor_id"], 0), links), "words": words,
+                                      "ratings": ratings.get(row["mentor_id"], NOT_RATED)})
     return shown, list(groups.values())
+
+
+NOT_RATED = {"words": "No teacher ratings yet", "comments": []}
+
+
+def teacher_ratings(mentor_ids):
+    """{mentor id: {"words", "comments"}}: teachers' ratings in words ("Rated 4.5 of 5 by teachers (6 ratings)")
+    and their newest comments as (text, date), for coordinators' eyes only. Read through REVIEW_MENTOR_RATINGS,
+    since the ratings live in impact, a layer above; mentors nobody rated are left out (NOT_RATED)."""
+    if not mentor_ids:
+        return {}
+    summaries = import_string(settings.REVIEW_MENTOR_RATINGS)(mentor_ids)
+    return {mentor_id: {"words": _rating_words(s), "comments": [(text, f"{timezone.localtime(at):%b %-d, %Y}")
+                                                                for text, at in s["comments"]]}
+            for mentor_id, s in summaries.items()}
+
+
+def _rating_words(summary):
+    if not summary["count"]:
+        return NOT_RATED["words"]
+    average = f"{summary['average']:.1f}".removesuffix(".0")
+    return f"Rated {average} of 5 by teachers ({count(summary['count'], 'rating')})"
 
 
 def _skill_names(rows):

@@ -44,7 +44,7 @@ def _email_verified(teacher):
     alliance = teacher.school.alliance
     emails.queue_email(
         key=f"teacher-verified:email:{teacher.user.email}", kind="teacher_verified", to=teacher.user.email,
-        subject=f"You can now ask {alliance.name} for mentors", template="teacher_verified",
+        subject=f"You can now ask {alliance.name} for mentors", template="teacher_verified", alliance=alliance,
         context={"alliance_name": alliance.name, "name": str(teacher), "school": teacher.school.name,
                  "request_url": accounts.site_url(reverse("teacher-request-new")),
                  "why": f"You got this email because you signed up as a teacher with {alliance.name}."},
@@ -180,7 +180,7 @@ def invite_teacher(*, school, email, actor):
         body=(f"Hello,\n\n{actor.get_full_name() or 'Your STEM alliance coordinator'} invites you to request "
               f"STEM mentors for your classes at {school.name}. Create your account here (the link works for "
               f"14 days):\n\n{link}\n"),
-        to=email,
+        to=email, alliance=school.alliance,
     )
     return link
 

@@ -285,6 +285,9 @@ NOTIFICATIONS_CALENDAR_FEED = "scheduling.messages.calendar_feed"
 # What matching (scheduling) asks impact, above it: each volunteer's teacher rating as a 0..1 fit, read only
 # when the alliance gives the "rating" part a weight. Returns ({mentor id: fit}, fit of the unrated).
 MATCHING_MENTOR_RATINGS = "impact.feedback.mentor_ratings"
+# What the review queue's profile peek and the volunteer's page ask impact: teachers' ratings of the given
+# volunteers, {mentor id: {"average", "count", "comments": [(text, when)]}}; unrated volunteers left out.
+REVIEW_MENTOR_RATINGS = "impact.feedback.rating_summaries"
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.console.SmsBackend")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentorbridge <no-reply@mentorbridge.local>")

@@ -7,7 +7,7 @@
 """
 from django import template
 
-from core import localtime
+from core import localtime, words
 
 register = template.Library()
 
@@ -45,7 +45,10 @@ def count_of(number, noun):
 @register.filter
 def phone(number):
     """'+15185550123' -> '(518) 555-0123' for a US number; other numbers as stored."""
-    number = number or ""
-    if len(number) == 12 and number.startswith("+1") and number[1:].isdigit():
-        return f"({number[2:5]}) {number[5:8]}-{number[8:]}"
-    return number
+    return words.phone_text(number)
+
+
+@register.filter
+def status_word(status):
+    """A status as a word: 'no_show' -> 'no show'."""
+    return (status or "").replace("_", " ")

@@ -55,7 +55,8 @@ class AxeAudit:
         self.pages.append(label)
         for v in violations:
             targets = [n["target"] for n in v["nodes"]][:3]
-            self.failures.append(f"{label}: {v['id']} ({v['impact']}) {v['help']} at {targets}")
+            why = v["nodes"][0].get("failureSummary", "").replace("\n", " ") if v["nodes"] else ""
+            self.failures.append(f"{label}: {v['id']} ({v['impact']}) {v['help']} at {targets}: {why}")
 
     def assert_clean(self):
         assert not self.failures, "axe found serious/critical violations:\n" + "\n".join(self.failures)
