@@ -22,7 +22,8 @@ mentor_required = role_required("mentor", pass_role=True)
 
 DASHBOARD_TABLES = {
     "month": "by month", "school": "by school", "grade_band": "by grade band", "setting": "by setting",
-    "format": "by format", "kind": "by request kind", "company": "by company", "equity": "by school equity",
+    "format": "by format", "kind": "by request kind", "company": "by company", "member": "by requesting member",
+    "equity": "by school equity",
 }
 
 

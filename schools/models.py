@@ -19,7 +19,7 @@ class School(models.Model):
         SCHOOL = "school", "School"
         PARTNER_SITE = "partner_site", "Partner's own site"
 
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SCHOOL)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SCHOOL, db_default=Kind.SCHOOL)
     alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(max_length=200)
     address = models.CharField(max_length=300)
@@ -116,7 +116,8 @@ class MentorRequest(models.Model):
     teacher = models.ForeignKey(Teacher, null=True, blank=True, on_delete=models.PROTECT, related_name="requests")
     partner_staff = models.ForeignKey("alliances.MemberStaff", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="requests")
-    setting = models.CharField(max_length=16, choices=Setting.choices, default=Setting.IN_SCHOOL)
+    setting = models.CharField(max_length=16, choices=Setting.choices, default=Setting.IN_SCHOOL,
+                               db_default=Setting.IN_SCHOOL)
     topic = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="requests")

@@ -26,12 +26,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='mentorrequest',
             name='setting',
-            field=models.CharField(choices=[('in_school', 'In school'), ('after_school', 'After school'), ('weekend', 'Weekend'), ('summer', 'Summer')], default='in_school', max_length=16),
+            field=models.CharField(choices=[('in_school', 'In school'), ('after_school', 'After school'), ('weekend', 'Weekend'), ('summer', 'Summer')], db_default='in_school', default='in_school', max_length=16),
         ),
         migrations.AddField(
             model_name='school',
             name='kind',
-            field=models.CharField(choices=[('school', 'School'), ('partner_site', "Partner's own site")], default='school', max_length=16),
+            field=models.CharField(choices=[('school', 'School'), ('partner_site', "Partner's own site")], db_default='school', default='school', max_length=16),
         ),
         migrations.AlterField(
             model_name='mentorrequest',
