@@ -159,7 +159,8 @@ def targets(request, coordinator):
 
 @coordinator_required
 def schools(request, coordinator):
-    rows = (School.objects.filter(alliance=coordinator.alliance).select_related("equity").order_by("name"))
+    rows = (School.objects.filter(alliance=coordinator.alliance, kind=School.Kind.SCHOOL)
+            .select_related("equity").order_by("name"))
     return render(request, "impact/schools.html", {"schools": rows})
 
 

@@ -33,7 +33,8 @@ def _phone(value):
 
 
 class TeacherSignupForm(SignupFields):
-    school = forms.ModelChoiceField(queryset=School.objects.exclude(email_domain="").order_by("name"),
+    school = forms.ModelChoiceField(queryset=School.objects.filter(kind=School.Kind.SCHOOL).exclude(email_domain="")
+                                    .order_by("name"),
                                     label="Your school")
     phone = forms.CharField(required=False, max_length=30, label="Mobile number (optional)",
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
@@ -80,7 +81,8 @@ class TeacherInviteForm(forms.Form):
 
     def __init__(self, *args, alliance, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.filter(alliance=alliance).order_by("name")
+        self.fields["school"].queryset = School.objects.filter(alliance=alliance, kind=School.Kind.SCHOOL).order_by(
+            "name")
 
     def clean(self):
         """A school with its own email domain should get its teachers' school addresses; another address is
