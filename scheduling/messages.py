@@ -178,13 +178,14 @@ def queue_invitation(match):
     version = f"match-{match.pk}:rev-{session.revision}"
     stands = stands_for(match, *OPEN_INVITATION)
     online = ", online" if request.format == "virtual" else ""
-    _sms(match, key=version, kind="invitation", template=INVITATION_TEXT, school=request.school.name,
+    _sms(match, key=version, kind="invitation", template=INVITATION_TEXT, school=request.asked_by_name,
          stands=stands, topic=request.topic,
          keep={"when": when(session, mentor.timezone), "grades": request.grade_band, "online": online,
                "link": answers.link_for(match)})
     alliance = session.alliance.name
     context = {
-        "alliance_name": alliance, "name": mentor.display_name, "school": request.school.name,
+        "alliance_name": alliance, "name": mentor.display_name, "school": request.asked_by_name,
+        "partner_program": request.get_setting_display().lower() if request.partner_staff_id else "",
         "topic": request.topic, "grades": request.grade_band, "students": request.student_count,
         "description": request.description, "teacher": request.requester_name, "schedule": schedule(session,
                                                                                                   mentor.timezone),

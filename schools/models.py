@@ -167,6 +167,11 @@ class MentorRequest(models.Model):
         return self.teacher if self.teacher_id is not None else self.partner_staff
 
     @property
+    def asked_by_name(self):
+        """Who asks, in a mentor's invitation: the school, or the partner organisation (not its site)."""
+        return self.partner_staff.member.name if self.partner_staff_id is not None else self.school.name
+
+    @property
     def requester_name(self):
         person = self.requester
         return person.user.get_full_name() or person.user.username

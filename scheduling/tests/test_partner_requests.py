@@ -105,7 +105,10 @@ def test_the_loop_names_the_site_and_the_partner_and_hides_contacts_until_confir
     assert proposed.mentor == mentor
     lifecycle.approve_match(match_id=proposed.pk, actor=coordinator.user)
     invitation = Notification.objects.get(match=proposed, kind="invitation", channel="sms")
-    assert "Code Club Room" in invitation.body
+    assert invitation.body.startswith(f"Mentorbridge: {staff.member.name} asks you to mentor Build a weather station")
+    email = Notification.objects.get(match=proposed, kind="invitation", channel="email")
+    assert "for its after school program, led by Rosa Silva" in email.body
+    assert "Code Club Room, 432 State St" in email.body
     client.force_login(staff.user)
     assert mentor.user.email not in client.get(f"/teach/requests/{request.pk}/").content.decode()
 
