@@ -67,3 +67,10 @@ class ReviewForm(forms.Form):
         if data.get("decision") in ("decline", "ask") and not data.get("note", "").strip():
             self.add_error("note", "Say why you decline, or what you need to know.")
         return data
+
+
+class StaffInviteForm(forms.Form):
+    """A coordinator invites a person of an approved nonprofit to act for it (its programme staff)."""
+
+    name = forms.CharField(label="Their name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(label="Their email", max_length=150)

@@ -48,7 +48,7 @@ def _decide(*, member_id, by, status, note=""):
 def approve_member(*, member_id, by):
     """Approve an application; its contact gets an account of the member's (mailed a link to set a password)."""
     member = _decide(member_id=member_id, by=by, status=Member.Status.APPROVED)
-    add_member_staff(member=member, email=member.contact_email, name=member.contact_name)
+    add_member_staff(member=member, email=member.contact_email, name=member.contact_name, by=by)
     return member
 
 
@@ -85,8 +85,11 @@ def _decide_and_tell(*, member_id, by, status, note, code, empty, subject, body)
     return member
 
 
-def add_member_staff(*, member, email, name=""):
-    """Give `email` an account that acts for `member` (an existing account is linked, not replaced)."""
+def add_member_staff(*, member, email, name="", by=None):
+    """Give `email` an account that acts for `member` (an existing account is linked, not replaced).
+
+    Staff are added only by a coordinator's act (`by`: approving the member, or inviting the person), which
+    vouches for them the way verifying a teacher does; the set-password link proves the address."""
     user = accounts.find_user_by_email(email)
     if user is None:
         first, _, last = name.partition(" ")
@@ -94,12 +97,30 @@ def add_member_staff(*, member, email, name=""):
                                                     first_name=first[:150], last_name=last[:150])
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    staff, created = MemberStaff.objects.get_or_create(user=user, defaults={"member": member})
+    staff, created = MemberStaff.objects.get_or_create(
+        user=user, defaults={"member": member, "verified_at": timezone.now(), "verified_by": by})
     if not created and staff.member_id != member.pk:
         raise MemberError("That person already acts for another member.", code="staff_elsewhere")
     accounts.send_after_commit(
         subject=f"Welcome to {member.alliance.name}",
         body=f"Hello {name or ''},\n\n{member.name} is now a member of {member.alliance.name}. Set your password "
-             f"here to publish your programs:\n\n{accounts.set_password_link(user)}\n", to=user.email,
+             f"here to {_what_staff_do(member)}:\n\n{accounts.set_password_link(user)}\n", to=user.email,
         alliance=member.alliance)
     return staff
+
+
+def _what_staff_do(member):
+    if member.kind == Member.Kind.NONPROFIT:
+        return "publish your programs and ask for mentors for them"
+    return "publish your programs"
+
+
+@transaction.atomic
+def invite_partner_staff(*, member, email, name, by):
+    """A coordinator invites a person of an approved member of their alliance to act for it (their programme
+    staff); they get an email with a link to set their password."""
+    if member.status != Member.Status.APPROVED:
+        raise MemberError("Only an approved member's people can be invited.", code="member_not_approved")
+    if member.alliance_id != by.coordinator.alliance_id:
+        raise MemberError("That member is not in your alliance.", code="not_found", http_status=404)
+    return add_member_staff(member=member, email=email, name=name, by=by)

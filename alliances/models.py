@@ -217,6 +217,23 @@ class MemberStaff(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_staff")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="staff")
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164")
+    # As for teachers: nothing may be requested before a coordinator vouches for the person. Staff are only
+    # ever added by a coordinator's act (approving their member, or inviting them), which records it.
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self):
         return f"{self.user.get_full_name() or self.user.username} ({self.member})"
+
+    @property
+    def is_verified(self):
+        return self.verified_at is not None
+
+    @property
+    def may_request_mentors(self):
+        """Partner staff ask for mentors for their own programmes: a verified person of an approved nonprofit."""
+        return (self.is_verified and self.member.status == Member.Status.APPROVED
+                and self.member.kind == Member.Kind.NONPROFIT)

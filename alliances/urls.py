@@ -7,4 +7,5 @@ urlpatterns = [
     path("alliances/<slug:slug>/join/thanks/", views.join_thanks, name="join-thanks"),
     path("coordinator/members/", views.member_list, name="coordinator-members"),
     path("coordinator/members/<int:pk>/", views.member_review, name="coordinator-member"),
+    path("coordinator/members/<int:pk>/staff/", views.invite_member_staff, name="invite-member-staff"),
 ]

@@ -11,7 +11,7 @@ from core.roles import role_required
 from core.throttles import throttle_page
 
 from . import members
-from .forms import JoinForm, ReviewForm
+from .forms import JoinForm, ReviewForm, StaffInviteForm
 from .models import Alliance, Member
 
 
@@ -58,7 +58,7 @@ def member_review(request, coordinator, pk):
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "alliances/member_review.html", {"member": member, "form": form}, status=400)
+            return render(request, "alliances/member_review.html", _review_page(member, form), status=400)
         decide = {"approve": lambda: members.approve_member(member_id=member.pk, by=request.user),
                   "decline": lambda: members.decline_member(member_id=member.pk, by=request.user,
                                                             reason=form.cleaned_data["note"]),
@@ -68,11 +68,35 @@ def member_review(request, coordinator, pk):
             decide[form.cleaned_data["decision"]]()
         except members.MemberError as exc:
             form.add_error(None, str(exc))
-            return render(request, "alliances/member_review.html", {"member": member, "form": form},
+            return render(request, "alliances/member_review.html", _review_page(member, form),
                           status=exc.http_status)
         messages.success(request, f"{member.name}: done.")
         return redirect("coordinator-members")
-    return render(request, "alliances/member_review.html", {"member": member, "form": form})
+    return render(request, "alliances/member_review.html", _review_page(member, form))
+
+
+def _review_page(member, form, invite=None):
+    return {"member": member, "form": form, "invite": invite or StaffInviteForm(),
+            "staff": member.staff.select_related("user").order_by("user__last_name")}
+
+
+@role_required("coordinator", hidden=True, pass_role=True)
+def invite_member_staff(request, coordinator, pk):
+    """Invite a nonprofit's programme staff: they get an email with a link to set their password, and may then
+    ask for mentors for their programmes (the invitation is the coordinator vouching for them)."""
+    member = get_object_or_404(Member, pk=pk, alliance=coordinator.alliance)
+    invite = StaffInviteForm(request.POST or None)
+    if request.method == "POST" and invite.is_valid():
+        try:
+            staff = members.invite_partner_staff(member=member, email=invite.cleaned_data["email"],
+                                                 name=invite.cleaned_data["name"], by=request.user)
+        except members.MemberError as exc:
+            invite.add_error("email" if exc.code == "staff_elsewhere" else None, str(exc))
+        else:
+            messages.success(request, f"Invited {staff.user.email}: they get an email to set their password.")
+            return redirect("coordinator-member", pk=member.pk)
+    return render(request, "alliances/member_review.html", _review_page(member, ReviewForm(), invite),
+                  status=400 if invite.errors else 200)
 
 
 @require_GET

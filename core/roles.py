@@ -15,6 +15,12 @@ def teacher_of(user):
     return getattr(user, "teacher", None) if user.is_authenticated else None
 
 
+def partner_staff_of(user):
+    """The caller's MemberStaff when they may ask for mentors (a nonprofit's programme staff), else None."""
+    staff = getattr(user, "member_staff", None) if user.is_authenticated else None
+    return staff if staff is not None and staff.member.kind == "nonprofit" else None
+
+
 def mentor_of(user):
     return getattr(user, "mentor", None) if user.is_authenticated else None
 
@@ -39,6 +45,23 @@ def role_required(role, *, hidden=False, pass_role=False):
             return view(request, holder, *args, **kwargs) if pass_role else view(request, *args, **kwargs)
         return wrapped
     return decorator
+
+
+def requester_of(user):
+    """Who may ask for mentors: a teacher, or a nonprofit's programme staff (MemberStaff); else None."""
+    return teacher_of(user) or partner_staff_of(user)
+
+
+def requester_required(view):
+    """Pages for the people who ask for mentors (teachers and partner staff); others get 403."""
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if requester_of(request.user) is None:
+            raise PermissionDenied("This page is for teachers and partner staff.")
+        return view(request, *args, **kwargs)
+    return wrapped
 
 
 class IsCoordinator(permissions.BasePermission):

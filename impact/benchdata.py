@@ -79,12 +79,13 @@ def build(shape, *, today, log=print):
                 SELECT {te} + i, '', {sc} + i, {us} + {a * m} + i FROM generate_series(0, {a * s - 1}) i"""),
             ("requests", f"""INSERT INTO schools_mentorrequest (id, uid, topic, description, grade_band, format,
                 language, student_count, mentors_needed, meeting_link, status, created_at, school_id, teacher_id,
-                alternative_times, kind)
+                alternative_times, kind, setting)
                 SELECT {rq} + g, gen_random_uuid(), 'Robotics', '', ({BANDS})[1 + g % 4],
                 CASE WHEN g % 4 = 1 THEN 'virtual' ELSE 'in_person' END, '', 10 + g % 25, 1, '', 'completed',
                 timestamptz '{start}' + ((g / {a}) * {days}.0 / {n // a}) * interval '1 day' - interval '20 days',
                 {sc} + (g % {a}) * {s} + ((g / {a}) * 7) % {s}, {te} + (g % {a}) * {s} + ((g / {a}) * 7) % {s},
-                '[]', ({KINDS})[1 + g % 4]
+                '[]', ({KINDS})[1 + g % 4],
+                CASE WHEN ({KINDS})[1 + g % 4] = 'after_school' THEN 'after_school' ELSE 'in_school' END
                 FROM generate_series(0, {n - 1}) g"""),
             ("sessions", f"""INSERT INTO scheduling_session (id, starts_at, ends_at, mentors_needed,
                 requires_background_check, status, revision, alliance_id, request_id)

@@ -59,7 +59,8 @@ def open_link(token):
     except signing.BadSignature as exc:
         raise LinkProblem("This link is not valid. Please use the newest link we sent you.") from exc
     found = (FeedbackRequest.objects.select_related("match__session__request__school", "match__mentor__user",
-                                                    "match__session__request__teacher__user", "interval")
+                                                    "match__session__request__teacher__user",
+                                                    "match__session__request__partner_staff__user", "interval")
              .filter(pk=int(pk)).first())
     if found is None:
         raise LinkProblem("This link is not valid any more.")
@@ -146,7 +147,7 @@ def _close(match, side, actor):
         held = [i for i in match.session.intervals.all() if i.pk not in missed]
         students = max(answers.filter(happened=True).values_list("students_reached", flat=True), default=0)
         closer = actor if actor is not None and not getattr(actor, "mentor", None) else \
-            match.session.request.teacher.user
+            match.session.request.requester.user
         scheduling.complete_match(match_id=match.pk, actor=closer, hours=sum(map(occurrence_hours, held)),
                                   students_reached=students)
     else:

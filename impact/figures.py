@@ -20,7 +20,8 @@ from .models import Feedback, Side, Target
 
 S = Match.Status
 Kind = MentorRequest.Kind
-OUT_OF_SCHOOL_KINDS, SETTINGS, HOURS = reach.OUT_OF_SCHOOL_KINDS, reach.SETTINGS, reach.HOURS
+OUT_OF_SCHOOL_KINDS, HOURS = reach.OUT_OF_SCHOOL_KINDS, reach.HOURS
+SETTINGS = {"out_of_school": "out of school (any)", **reach.SETTINGS}  # what the setting filter takes
 # Statuses a match reaches once the mentor was asked (the denominator of decline, expiry and cancellation rates).
 OFFERED = (S.APPROVED, S.INVITED, S.CONFIRMED, S.COMPLETED, S.DECLINED, S.EXPIRED, S.CANCELLED, S.NO_SHOW)
 SEATED = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
@@ -49,8 +50,10 @@ class Scope:
 
 
 def setting_filter(value):
-    out = Q(session__request__kind__in=OUT_OF_SCHOOL_KINDS)
-    return out if value == "out_of_school" else ~out
+    """One setting, or "out_of_school": every setting but in school."""
+    if value == "out_of_school":
+        return ~Q(session__request__setting=MentorRequest.Setting.IN_SCHOOL)
+    return Q(session__request__setting=value)
 
 
 FILTER_LOOKUPS = {
@@ -82,7 +85,7 @@ def held(scope):
     return matches(scope).filter(status=S.COMPLETED)
 
 
-DASHBOARD_GROUPINGS = ("month", "school", "grade_band", "setting", "format", "kind", "company", "equity")
+DASHBOARD_GROUPINGS = ("month", "school", "grade_band", "setting", "format", "kind", "company", "member", "equity")
 
 
 def reach_of(scope, groupings=()):

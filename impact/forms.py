@@ -7,8 +7,8 @@ from core.vocabulary import Format, GradeBand
 from mentors.models import Company
 from schools.models import MentorRequest, School
 
+from .figures import SETTINGS
 from .models import RATING_RANGE, SchoolEquity, Target
-from .reach import SETTINGS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 RATINGS = [(n, str(n)) for n in range(RATING_RANGE[0], RATING_RANGE[1] + 1)]

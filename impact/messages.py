@@ -22,8 +22,9 @@ def _person(feedback_request):
     """(name, email, phone or "", timezone) of the side asked."""
     match = feedback_request.match
     if feedback_request.side == Side.TEACHER:
-        teacher = match.session.request.teacher
-        return str(teacher), teacher.user.email, teacher.phone, match.session.request.school.timezone
+        request = match.session.request  # the requesting side: a teacher or partner staff
+        asker = request.requester
+        return request.requester_name, asker.user.email, asker.phone, request.school.timezone
     mentor = match.mentor
     return mentor.display_name, mentor.user.email, mentor.phone if mentor.can_be_texted else "", mentor.timezone
 
@@ -67,7 +68,8 @@ def queue_not_held_alert(feedback):
     who = "The teacher" if feedback.side == Side.TEACHER else f"The volunteer ({match.mentor.display_name})"
     subject = f"Did not happen: {request.topic} on {when}"
     body = (f"{who} says {request.topic} at {request.school.name} on {when} did not happen.\n"
-            f"Volunteer: {match.mentor.display_name} ({match.mentor.company.name}); teacher: {request.teacher}.\n"
+            f"Volunteer: {match.mentor.display_name} ({match.mentor.company.name}); "
+            f"requested by: {request.requester_name}.\n"
             f"Comment: {feedback.comment or '(none)'}\n\nMatch: {site_url(f'/matches/{match.pk}/complete/')}")
     emails = Coordinator.objects.filter(alliance_id=alliance_id).values_list("user__email", flat=True)
     for email in filter(None, emails):

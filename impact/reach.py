@@ -17,11 +17,15 @@ from schools.models import MentorRequest
 
 Kind = MentorRequest.Kind
 OUT_OF_SCHOOL_KINDS = (Kind.AFTER_SCHOOL,)
-SETTINGS = {"in_school": "in school", "out_of_school": "out of school"}
+# Where and when a session ran: the request's setting (in school, after school, weekend, summer).
+SETTINGS = {"in_school": "in school", "after_school": "after school", "weekend": "weekend", "summer": "summer"}
+# By requesting member: a partner's requests under its member's name; teachers' under this label.
+TEACHERS_LABEL = "Teachers' classes"
 FRL_BANDS = (("0-39%", 0, 40), ("40-74%", 40, 75), ("75-100%", 75, 101))
-SETTING_CASE = Case(When(session__request__kind__in=OUT_OF_SCHOOL_KINDS, then=Value("out_of_school")),
-                    default=Value("in_school"), output_field=CharField())
 EQUITY_SCHOOL = "session__request__school__equity__"
+# Schools served count schools only, not a partner's own site (a session there still counts in every other figure).
+SCHOOL_SERVED = Case(When(session__request__school__kind="school", then=F("session__request__school_id")),
+                     default=None)
 # A mentor's hours: their own report where they gave one, else the hours recorded at completion.
 HOURS = Coalesce("mentor_hours", "hours", output_field=DecimalField(max_digits=9, decimal_places=2))
 
@@ -38,7 +42,10 @@ def _columns(scope, name):
         return {"g_volunteer_id": F("mentor_id"), "g_first": F("mentor__user__first_name"),
                 "g_last": F("mentor__user__last_name")}
     if name == "setting":
-        return {"g_setting": SETTING_CASE}
+        return {"g_setting": F("session__request__setting")}
+    if name == "member":
+        return {"g_member_id": F("session__request__partner_staff__member_id"),
+                "g_member_name": F("session__request__partner_staff__member__name")}
     if name == "equity":
         title = Case(When(**{f"{EQUITY_SCHOOL}title_i": True}, then=Value("Title I")),
                      When(**{f"{EQUITY_SCHOOL}title_i": False}, then=Value("not Title I")),
@@ -62,6 +69,8 @@ def _row(name, key_values, figures):
         return {"key": month.strftime("%Y-%m"), "label": f"{month:%b %Y}", **figures}
     if name in ("school", "company"):
         return {"key": key_values[0], "label": key_values[1], **figures}
+    if name == "member":
+        return {"key": key_values[0] or "teachers", "label": key_values[1] or TEACHERS_LABEL, **figures}
     if name == "volunteer":
         label = f"{key_values[1]} {key_values[2]}".strip() or f"Volunteer {key_values[0]}"
         return {"key": key_values[0], "label": label, **figures}
@@ -79,7 +88,7 @@ def reach(held, scope, groupings):
     `held` of `scope`, in one query on PostgreSQL."""
     columns = {name: _columns(scope, name) for name in groupings}
     base = held.annotate(g_students=F("students_reached"), g_hours=HOURS, g_mentor=F("mentor_id"),
-                         g_school=F("session__request__school_id"),
+                         g_school=SCHOOL_SERVED,
                          **{col: expr for cols in columns.values() for col, expr in cols.items()})
     wanted = ["g_students", "g_hours", "g_mentor", "g_school", *(c for cols in columns.values() for c in cols)]
     sql, params = base.values(*wanted).query.sql_with_params()

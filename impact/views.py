@@ -22,7 +22,8 @@ mentor_required = role_required("mentor", pass_role=True)
 
 DASHBOARD_TABLES = {
     "month": "by month", "school": "by school", "grade_band": "by grade band", "setting": "by setting",
-    "format": "by format", "kind": "by request kind", "company": "by company", "equity": "by school equity",
+    "format": "by format", "kind": "by request kind", "company": "by company", "member": "by requesting member",
+    "equity": "by school equity",
 }
 
 
@@ -159,7 +160,8 @@ def targets(request, coordinator):
 
 @coordinator_required
 def schools(request, coordinator):
-    rows = (School.objects.filter(alliance=coordinator.alliance).select_related("equity").order_by("name"))
+    rows = (School.objects.filter(alliance=coordinator.alliance, kind=School.Kind.SCHOOL)
+            .select_related("equity").order_by("name"))
     return render(request, "impact/schools.html", {"schools": rows})
 
 

@@ -37,6 +37,7 @@ def match_for(token):
     try:
         match_id, revision, mac = token.split("-")
         match = Match.objects.select_related("session__request__school", "session__request__teacher__user",
+                                             "session__request__partner_staff__user",
                                              "mentor__user").get(pk=int(match_id))
     except (ValueError, Match.DoesNotExist):
         return None, False

@@ -6,7 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.pagination import RowPagination
-from core.roles import IsCoordinator, coordinator_of, mentor_of, teacher_of
+from core.roles import IsCoordinator, coordinator_of, mentor_of, partner_staff_of, teacher_of
 from notifications.api import NotificationSerializer
 from notifications.models import Notification
 
@@ -37,6 +37,10 @@ def visible_matches(user):
         )
     if mentor := mentor_of(user):
         return matches.filter(mentor=mentor).exclude(status__in=[Match.Status.PROPOSED, Match.Status.REJECTED])
+    if staff := partner_staff_of(user):
+        return matches.filter(session__request__partner_staff=staff).exclude(
+            status__in=[Match.Status.PROPOSED, Match.Status.REJECTED]
+        )
     return matches.none()
 
 

@@ -29,6 +29,7 @@ from schools.models import MentorRequest
 from .models import Match, Session
 
 MATCH_RELATED = ("session__request__school__alliance", "session__request__teacher__user",
+                 "session__request__partner_staff__user",
                  "mentor__user", "mentor__company")
 
 

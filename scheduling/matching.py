@@ -256,13 +256,16 @@ def _pairs(sessions):
         for m, s in Match.objects.filter(session_id__in=session_ids)
         .exclude(status=Match.Status.PROPOSED).values_list("mentor_id", "session_id")
     }
-    teachers = {s.request.teacher_id: [] for s in sessions}
-    for s in sessions:
-        teachers[s.request.teacher_id].append(s.pk)
-    history = Match.objects.filter(
-        session__request__teacher_id__in=teachers, status__in=[Match.Status.CONFIRMED, Match.Status.COMPLETED]
-    ).values_list("mentor_id", "session__request__teacher_id")
-    continuity = {(mentor_key(m), session_key(s)) for m, t in history for s in teachers[t]}
+    continuity = set()
+    for field in ("teacher_id", "partner_staff_id"):  # who asked: the same teacher, or the same partner staff
+        asked = {}
+        for s in sessions:
+            if (requester := getattr(s.request, field)) is not None:
+                asked.setdefault(requester, []).append(s.pk)
+        history = Match.objects.filter(
+            **{f"session__request__{field}__in": asked}, status__in=[Match.Status.CONFIRMED, Match.Status.COMPLETED]
+        ).values_list("mentor_id", f"session__request__{field}")
+        continuity |= {(mentor_key(m), session_key(s)) for m, t in history for s in asked[t]}
     return frozenset(excluded), frozenset(continuity)
 
 

@@ -106,7 +106,7 @@ def invitation_for(match, *, partstat="NEEDS-ACTION"):
     request = session.request
     school = request.school
     alliance = school.alliance
-    teacher = request.teacher
+    teacher = request.requester
     location = request.meeting_link if request.format == "virtual" else f"{school.name}, {school.address}"
     return calendar.Invitation(
         uid=f"{match.uid}@mentorbridge",
@@ -122,7 +122,7 @@ def invitation_for(match, *, partstat="NEEDS-ACTION"):
         organizer_name=alliance.name,
         attendees=(
             calendar.Attendee(match.mentor.user.email, match.mentor.display_name, partstat=partstat),
-            calendar.Attendee(teacher.user.email, str(teacher), role="CHAIR", partstat="ACCEPTED"),
+            calendar.Attendee(teacher.user.email, request.requester_name, role="CHAIR", partstat="ACCEPTED"),
         ),
         url=request.meeting_link,
         tz=school.timezone,
@@ -180,15 +180,16 @@ def queue_invitation(match):
     version = f"match-{match.pk}:rev-{session.revision}"
     stands = stands_for(match, *OPEN_INVITATION)
     online = ", online" if request.format == "virtual" else ""
-    _sms(match, key=version, kind="invitation", template=INVITATION_TEXT, school=request.school.name,
+    _sms(match, key=version, kind="invitation", template=INVITATION_TEXT, school=request.asked_by_name,
          stands=stands, topic=request.topic,
          keep={"when": when(session, mentor.timezone), "grades": request.grade_band, "online": online,
                "link": answers.link_for(match)})
     alliance = session.alliance.name
     context = {
-        "alliance_name": alliance, "name": mentor.display_name, "school": request.school.name,
+        "alliance_name": alliance, "name": mentor.display_name, "school": request.asked_by_name,
+        "partner_program": request.get_setting_display().lower() if request.partner_staff_id else "",
         "topic": request.topic, "grades": request.grade_band, "students": request.student_count,
-        "description": request.description, "teacher": str(request.teacher), "schedule": schedule(session,
+        "description": request.description, "teacher": request.requester_name, "schedule": schedule(session,
                                                                                                   mentor.timezone),
         "place": place_line(session), "map_link": map_link(session), "virtual": request.format == "virtual",
         "accept_link": answers.link_for(match, "accept"), "decline_link": answers.link_for(match, "decline"),
@@ -229,10 +230,10 @@ def queue_update(match):
         stands_for=stands,
     )
     if confirmed:
-        teacher = request.teacher
+        teacher = request.requester
         _email(
             key=f"update:email:{teacher.user.email}:{version}", kind="update_to_teacher",
-            to=teacher.user.email, match=match, subject=subject, body=f"Hello {teacher},\n\n{body}",
+            to=teacher.user.email, match=match, subject=subject, body=f"Hello {request.requester_name},\n\n{body}",
             stands_for="confirmed@",
         )
 
@@ -260,11 +261,12 @@ def queue_reconfirm(match, *, old_when):
               f"{settings.PUBLIC_BASE_URL}/me/sessions/."),
         ics=calendar.build_request(invitation_for(match)), ics_method="REQUEST",
     )
-    teacher = request.teacher
+    teacher = request.requester
     _email(
         key=f"update:email:{teacher.user.email}:{version}", kind="update_to_teacher",
         to=teacher.user.email, match=match, subject=f"Updated: {request.topic} at {request.school.name}",
-        body=(f"Hello {teacher},\n\n{request.topic} is now {when(session, request.school.timezone)}. We asked "
+        body=(f"Hello {request.requester_name},\n\n{request.topic} is now {when(session, request.school.timezone)}. "
+              "We asked "
               f"{mentor.display_name} to confirm the new time and will tell you when they answer."),
     )
 
@@ -279,7 +281,7 @@ def queue_confirmation_to_teacher(match):
     mentor = match.mentor
     session = match.session
     request = session.request
-    teacher = request.teacher
+    teacher = request.requester
     school_tz = request.school.timezone
     who = f"{mentor.display_name} ({mentor.company.name})"
     contact = ", ".join(filter(None, [mentor.user.email, phone_text(mentor.phone)]))
@@ -288,7 +290,7 @@ def queue_confirmation_to_teacher(match):
         to=teacher.user.email, match=match, stands_for="confirmed@",
         subject=f"Confirmed: {who} for {request.topic}",
         body=(
-            f"Hello {teacher},\n\n{who} confirmed for {request.topic} {when(session, school_tz)}.\n"
+            f"Hello {request.requester_name},\n\n{who} confirmed for {request.topic} {when(session, school_tz)}.\n"
             f"Contact: {contact}\n\nYou remain the responsible adult in the room for every session."
         ),
     )
@@ -322,7 +324,7 @@ def queue_cancellation(match, *, sequence, was_confirmed=False, tell_teacher=Tru
         to=mentor.user.email, match=match, subject=f"Cancelled: {request.topic}", body=body,
         ics=ics, ics_method="CANCEL", stands_for="cancelled@",
     )
-    teacher = request.teacher
+    teacher = request.requester
     if tell_teacher and Notification.objects.filter(match=match, kind="confirmed_to_teacher", channel="email").exists():
         _email(
             key=f"cancelled:email:{teacher.user.email}:match-{match.pk}",
@@ -367,10 +369,13 @@ def _feed_matches(user):
         status__in=FEED_SHOWN, session__ends_at__gte=timezone.now() - FEED_HISTORY
     ).exclude(session__status="cancelled")
     mentor, teacher = getattr(user, "mentor", None), getattr(user, "teacher", None)
+    staff = getattr(user, "member_staff", None)
     if mentor is not None:
         return matches.filter(mentor=mentor)
     if teacher is not None:
         return matches.filter(session__request__teacher=teacher)
+    if staff is not None:
+        return matches.filter(session__request__partner_staff=staff)
     return matches.none()
 
 
@@ -379,7 +384,8 @@ def calendar_feed(user):
     first, with the same UIDs as the emailed invitations (NOTIFICATIONS_CALENDAR_FEED)."""
     matches = (
         _feed_matches(user)
-        .select_related("mentor__user", "session__request__school__alliance", "session__request__teacher__user")
+        .select_related("mentor__user", "session__request__school__alliance", "session__request__teacher__user",
+                        "session__request__partner_staff__user")
         .prefetch_related("session__intervals")
         .order_by("session__starts_at", "pk")
     )
@@ -393,14 +399,14 @@ def queue_withdrawal(match, *, sequence, tell_mentor):
     """
     session = match.session
     request = session.request
-    teacher = request.teacher
+    teacher = request.requester
     school_when = when(session, request.school.timezone)
     _email(
         key=f"withdrawn:email:{teacher.user.email}:match-{match.pk}", kind="withdrawn_to_teacher",
         to=teacher.user.email, match=match, stands_for="cancelled@",
         subject=f"Your mentor for {request.topic} can no longer come",
-        body=(f"Hello {teacher},\n\nThe mentor booked for {request.topic} {school_when} can no longer come. "
-              "We are looking for a replacement and will tell you as soon as one confirms."),
+        body=(f"Hello {request.requester_name},\n\nThe mentor booked for {request.topic} {school_when} can no "
+              "longer come. We are looking for a replacement and will tell you as soon as one confirms."),
     )
     if not tell_mentor:
         return

@@ -6,7 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.pagination import RowPagination
-from core.roles import IsTeacher, coordinator_of, teacher_of
+from core.roles import IsTeacher, coordinator_of, partner_staff_of, teacher_of
 from schools import services
 from schools.models import MentorRequest
 
@@ -27,7 +27,7 @@ class CancelSerializer(serializers.Serializer):
 
 class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Teachers ask for mentors and see, change or cancel their own requests (never a colleague's);
-    coordinators see and may cancel their alliance's."""
+    partner staff see and may cancel their own; coordinators see and may cancel their alliance's."""
 
     pagination_class = RowPagination
     serializer_class = MentorRequestSerializer
@@ -39,6 +39,8 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
             return requests.filter(teacher=teacher).order_by("-created_at")
         if coordinator := coordinator_of(self.request.user):
             return requests.filter(school__alliance_id=coordinator.alliance_id).order_by("-created_at")
+        if staff := partner_staff_of(self.request.user):  # their own requests only (asking is on the pages)
+            return requests.filter(partner_staff=staff).order_by("-created_at")
         return requests.none()
 
     def get_permissions(self):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_errors
-from core.roles import coordinator_of, mentor_of, role_required, teacher_of
+from core.roles import coordinator_of, mentor_of, requester_of, requester_required, teacher_of
 from mentors.views import mentor_home
 from schools import forms, services
 from schools.models import MentorRequest
@@ -35,7 +35,7 @@ def home(request):
     user = request.user
     if coordinator_of(user):
         return redirect("coordinator-home")
-    if teacher_of(user):
+    if requester_of(user):
         return redirect("teacher-requests")
     if mentor_of(user):
         return mentor_home(request)
@@ -44,36 +44,57 @@ def home(request):
     return render(request, "home.html")
 
 
-# --- teacher requests ------------------------------------------------------------
+# --- requests: teachers' and partner staff's own -----------------------------------
+# A teacher and a nonprofit's programme staff use the same pages; each sees only the requests they made
+# themselves (never a colleague's, never the other kind's).
 
 def _teacher_requests(request):
     confirmed = Match.objects.filter(status__in=[Match.Status.CONFIRMED, Match.Status.COMPLETED]).select_related(
         "mentor__user", "mentor__company")
-    return MentorRequest.objects.filter(teacher=request.user.teacher).select_related("school").prefetch_related(
+    mine = MentorRequest.asked_by(requester_of(request.user))
+    return MentorRequest.objects.filter(mine).select_related("school").prefetch_related(
         "skills", "sessions__intervals", Prefetch("sessions__matches", queryset=confirmed, to_attr="confirmed"))
 
 
-@role_required("teacher")
+def _asker(user):
+    """The requester, whether they may ask now, the zone their list reads in, and their own form."""
+    if teacher := teacher_of(user):
+        return teacher, teacher.is_verified, teacher.school.timezone
+    staff = requester_of(user)
+    return staff, staff.may_request_mentors, staff.member.alliance.timezone
+
+
+@requester_required
 def request_list(request):
     requests = list(_teacher_requests(request).order_by("-created_at"))
     for mentor_request in requests:
         mentor_request.status_help = STATUS_HELP[mentor_request.status]
-    return render(request, "schools/request_list.html", {"teacher": request.user.teacher, "requests": requests,
-                                                         "now": timezone.now()})
+    asker, can_ask, zone = _asker(request.user)
+    return render(request, "schools/request_list.html", {"teacher": asker, "can_ask": can_ask, "zone": zone,
+                                                         "requests": requests, "now": timezone.now()})
 
 
-@role_required("teacher")
+def _request_form(request, asker, earlier):
+    if teacher_of(request.user):
+        initial = forms.RequestForm.again(earlier) if earlier else {}
+        return forms.RequestForm(request.POST or None, school=asker.school, initial=initial), {"teacher": asker}
+    initial = forms.PartnerRequestForm.again(earlier) if earlier else {}
+    form = forms.PartnerRequestForm(request.POST or None, sites=request_flow.partner_sites(asker), initial=initial)
+    return form, {"partner_staff": asker}
+
+
+@requester_required
 def request_new(request):
-    teacher = request.user.teacher
+    teacher, can_ask, _ = _asker(request.user)
     again = request.GET.get("again", "")
-    earlier = MentorRequest.objects.filter(teacher=teacher, pk=again).first() if again.isdigit() else None
-    initial = forms.RequestForm.again(earlier) if earlier else {}
-    form = forms.RequestForm(request.POST or None, school=teacher.school, initial=initial)
-    if teacher.is_verified and request.method == "POST" and form.is_valid():
+    mine = MentorRequest.asked_by(teacher)
+    earlier = MentorRequest.objects.filter(mine, pk=again).first() if again.isdigit() else None
+    form, who = _request_form(request, teacher, earlier)
+    if can_ask and request.method == "POST" and form.is_valid():
         if sent := _already_sent(request, teacher, form.cleaned_data["submission_key"]):
             return sent
         try:
-            created = request_flow.create_teacher_request(teacher=teacher, **form.request_fields())
+            created = request_flow.create_teacher_request(**who, **form.request_fields())
         except IntegrityError:  # the same form, submitted twice at once: the other submission made it
             return _already_sent(request, teacher, form.cleaned_data["submission_key"])
         except ValidationError as error:
@@ -83,12 +104,13 @@ def request_new(request):
         else:
             messages.success(request, f"Request “{created.topic}” sent. We'll look for mentors now.")
             return redirect("teacher-requests")
-    return render(request, "schools/request_form.html", {"form": form, "teacher": teacher, "again": bool(initial)})
+    return render(request, "schools/request_form.html", {"form": form, "teacher": teacher, "can_ask": can_ask,
+                                                         "again": earlier is not None, **who})
 
 
 def _already_sent(request, teacher, key):
     """The request an earlier submission of this very form made, as a redirect to it (or None)."""
-    earlier = MentorRequest.objects.filter(teacher=teacher, submission_key=key).first() if key else None
+    earlier = MentorRequest.objects.filter(MentorRequest.asked_by(teacher), submission_key=key).first() if key else None
     if earlier is None:
         return None
     messages.info(request, "This request was already sent; here it is.")
@@ -106,7 +128,7 @@ def _edit_initial(mentor_request, session):
             "end": end.time(), "meeting_link": mentor_request.meeting_link}
 
 
-@role_required("teacher")
+@requester_required
 def request_detail(request, pk):
     mentor_request = get_object_or_404(_teacher_requests(request), pk=pk)
     session = mentor_request.sessions.exclude(status="cancelled").order_by("starts_at").first()
@@ -145,7 +167,7 @@ def _save_edit(mentor_request, form, actor):
 
 
 @require_POST
-@role_required("teacher")
+@requester_required
 def request_cancel(request, pk):
     mentor_request = get_object_or_404(_teacher_requests(request), pk=pk)
     form = forms.CancelRequestForm(request.POST)

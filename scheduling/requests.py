@@ -9,9 +9,9 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
-from schools.models import MentorRequest
+from schools.models import MentorRequest, School
 from schools.services import RequestRefused, check_horizon, check_place, format_of, refuse_if_closed
 
 from . import messages
@@ -28,26 +28,52 @@ def _default_kind(format):
     return MentorRequest.Kind.VIRTUAL_SESSION if format == "virtual" else MentorRequest.Kind.CLASSROOM_VISIT
 
 
+def _who_asks(*, teacher, partner_staff, site):
+    """The requester and the site: a teacher asks for their own school; partner staff for their own site or
+    a school of their alliance. Refuses anyone not yet vouched for."""
+    if (teacher is None) == (partner_staff is None):
+        raise ValueError("a request has exactly one requester: a teacher or partner staff")
+    if teacher is not None:
+        if not teacher.is_verified:
+            raise RequestRefused("A coordinator has to verify your account before you can request mentors.")
+        return teacher.school
+    if not partner_staff.may_request_mentors:
+        raise RequestRefused("A coordinator has to approve your organization and verify your account before you "
+                             "can request mentors.")
+    if site is None or site.pk not in set(partner_sites(partner_staff).values_list("pk", flat=True)):
+        raise ValidationError({"site": "Choose your own site or one of the alliance's schools."})
+    return site
+
+
+def partner_sites(partner_staff):
+    """Where a partner's programme may take place: its own site(s), or any school of its alliance."""
+    member = partner_staff.member
+    return School.objects.filter(alliance_id=member.alliance_id).filter(
+        Q(kind=School.Kind.SCHOOL) | Q(kind=School.Kind.PARTNER_SITE, member=member))
+
+
 @transaction.atomic
-def create_request(*, teacher, topic, grade_band, format, student_count, intervals, skills=(),
-                   mentors_needed=1, description="", language="", meeting_link="", kind=None, submission_key=None):
-    """A verified teacher asks for mentors; matching is queued once the request is saved.
+def create_request(*, teacher=None, partner_staff=None, site=None, setting=None, topic, grade_band, format,
+                   student_count, intervals, skills=(), mentors_needed=1, description="", language="",
+                   meeting_link="", kind=None, submission_key=None):
+    """A verified teacher (for their school) or verified partner staff (for `site`) asks for mentors; matching
+    is queued once the request is saved.
 
     `intervals` is one or more (start, end) pairs of aware datetimes: one visit, or a weekly series.
     """
-    if not teacher.is_verified:
-        raise RequestRefused("A coordinator has to verify your account before you can request mentors.")
+    school = _who_asks(teacher=teacher, partner_staff=partner_staff, site=site)
     intervals = sorted(intervals)
     check_horizon(intervals[-1][1])
+    kind = kind or _default_kind(format)
     request = MentorRequest.objects.create(
-        school=teacher.school, teacher=teacher, topic=topic, description=description, grade_band=grade_band,
-        format=format, language=language, student_count=student_count, mentors_needed=mentors_needed,
-        meeting_link=meeting_link, submission_key=submission_key,
-        kind=kind or _default_kind(format),
+        school=school, teacher=teacher, partner_staff=partner_staff, topic=topic, description=description,
+        grade_band=grade_band, format=format, language=language, student_count=student_count,
+        mentors_needed=mentors_needed, meeting_link=meeting_link, submission_key=submission_key, kind=kind,
+        setting=setting or _default_setting(kind),
     )
     request.skills.set(skills)
     session = Session.objects.create(
-        request=request, alliance_id=teacher.school.alliance_id, starts_at=intervals[0][0],
+        request=request, alliance_id=school.alliance_id, starts_at=intervals[0][0],
         ends_at=intervals[-1][1], mentors_needed=mentors_needed,
     )
     SessionInterval.objects.bulk_create(SessionInterval(session=session, starts_at=s, ends_at=e) for s, e in intervals)
@@ -57,8 +83,13 @@ def create_request(*, teacher, topic, grade_band, format, student_count, interva
     return request
 
 
+def _default_setting(kind):
+    S = MentorRequest.Setting
+    return S.AFTER_SCHOOL if kind == MentorRequest.Kind.AFTER_SCHOOL else S.IN_SCHOOL
+
+
 @transaction.atomic
-def create_teacher_request(*, teacher, kind, time_options=None, series=None, **fields):
+def create_teacher_request(*, kind, time_options=None, series=None, **fields):
     """A request from the request form or the API.
 
     Give either `time_options` (one to three acceptable (start, end) pairs: the first is booked now and
@@ -70,7 +101,7 @@ def create_teacher_request(*, teacher, kind, time_options=None, series=None, **f
         raise ValidationError({"time_options": "Give one to three time options, or a weekly series."})
     intervals = [time_options[0]] if time_options else series
     alternatives = [[s.isoformat(), e.isoformat()] for s, e in (time_options or [])[1:]]
-    request = create_request(teacher=teacher, intervals=intervals, format=format_of(kind), kind=kind, **fields)
+    request = create_request(intervals=intervals, format=format_of(kind), kind=kind, **fields)
     if alternatives:
         MentorRequest.objects.filter(pk=request.pk).update(alternative_times=alternatives)
         request.alternative_times = alternatives

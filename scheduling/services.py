@@ -307,14 +307,15 @@ class NotEntitled(MatchError):
 
 
 def _require_closer(match, actor):
-    """Only the teacher who made the request or a coordinator of its alliance says how a session went."""
-    teacher = getattr(actor, "teacher", None)
-    coordinator = getattr(actor, "coordinator", None)
-    if teacher is not None and teacher.pk == match.session.request.teacher_id:
+    """Only the person who made the request (teacher or partner staff) or a coordinator of its alliance says
+    how a session went."""
+    request = match.session.request
+    if actor is not None and actor.pk == request.requester.user_id:
         return
+    coordinator = getattr(actor, "coordinator", None)
     if coordinator is not None and coordinator.alliance_id == match.session.alliance_id:
         return
-    raise NotEntitled("Only the teacher who asked for this session or a coordinator can record how it went.")
+    raise NotEntitled("Only the person who asked for this session or a coordinator can record how it went.")
 
 
 def _require_started(match):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from core.roles import coordinator_of, mentor_of, role_required, teacher_of
+from core.roles import coordinator_of, mentor_of, partner_staff_of, role_required, teacher_of
 from mentors.forms import apply_errors
 from schools.models import School
 
@@ -193,6 +193,8 @@ def _completion_match(user, match_id):
         return get_object_or_404(matches, pk=match_id, mentor=mentor)
     if teacher := teacher_of(user):
         return get_object_or_404(matches, pk=match_id, session__request__teacher=teacher)
+    if staff := partner_staff_of(user):
+        return get_object_or_404(matches, pk=match_id, session__request__partner_staff=staff)
     if coordinator := coordinator_of(user):
         return get_object_or_404(matches, pk=match_id, session__alliance=coordinator.alliance)
     raise Http404

@@ -33,7 +33,8 @@ def _phone(value):
 
 
 class TeacherSignupForm(SignupFields):
-    school = forms.ModelChoiceField(queryset=School.objects.exclude(email_domain="").order_by("name"),
+    school = forms.ModelChoiceField(queryset=School.objects.filter(kind=School.Kind.SCHOOL).exclude(email_domain="")
+                                    .order_by("name"),
                                     label="Your school")
     phone = forms.CharField(required=False, max_length=30, label="Mobile number (optional)",
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
@@ -80,7 +81,8 @@ class TeacherInviteForm(forms.Form):
 
     def __init__(self, *args, alliance, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.filter(alliance=alliance).order_by("name")
+        self.fields["school"].queryset = School.objects.filter(alliance=alliance, kind=School.Kind.SCHOOL).order_by(
+            "name")
 
     def clean(self):
         """A school with its own email domain should get its teachers' school addresses; another address is
@@ -232,6 +234,46 @@ class RequestForm(forms.Form):
         names = ["topic", "description", "grade_band", "kind", "language", "student_count", "mentors_needed",
                  "meeting_link"]
         return {**{n: getattr(mentor_request, n) for n in names}, "skills": list(mentor_request.skills.all())}
+
+
+class PartnerRequestForm(RequestForm):
+    """What partner staff ask for: the same form, plus where (their own site or a school) and the setting.
+    Times are in the chosen site's timezone."""
+
+    site = forms.ModelChoiceField(queryset=School.objects.none(), label="Where",
+                                  empty_label="Choose your site or a school",
+                                  error_messages={"required": "Choose where the program meets.",
+                                                  "invalid_choice": "Choose your own site or one of the schools."})
+    setting = forms.ChoiceField(choices=[("", "Choose when the program runs"), *MentorRequest.Setting.choices],
+                                label="Setting", error_messages={"required": "Choose the program's setting."})
+
+    def __init__(self, *args, sites, **kwargs):
+        sites = sites.order_by("-kind", "name")  # the partner's own site first
+        super().__init__(*args, school=sites.first(), **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["site"].label_from_instance = lambda site: f"{site.name}, {site.address}"
+        self.fields["topic"].help_text = "What the young people should get out of it, e.g. “Build a weather station”."
+        self.fields["meeting_link"].help_text = "In-person sessions happen at the site's address."
+        own = sites.filter(kind=School.Kind.PARTNER_SITE).first()
+        if not self.is_bound and own is not None:
+            self.initial.setdefault("site", own.pk)
+            self.initial.setdefault("setting", MentorRequest.Setting.AFTER_SCHOOL)
+
+    def clean(self):
+        if site := self.cleaned_data.get("site"):
+            self.school = site  # times are the site's local time; its closed days and warnings apply
+        if self.school is None:  # no place at all to read the times in: the site's error says what to do
+            return self.cleaned_data
+        return super().clean()
+
+    def request_fields(self):
+        return {**super().request_fields(), "site": self.cleaned_data["site"],
+                "setting": self.cleaned_data["setting"]}
+
+    @staticmethod
+    def again(mentor_request):
+        return {**RequestForm.again(mentor_request), "site": mentor_request.school_id,
+                "setting": mentor_request.setting}
 
 
 class RequestEditForm(forms.Form):

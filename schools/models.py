@@ -11,6 +11,15 @@ from core.vocabulary import Format, GradeBand
 
 
 class School(models.Model):
+    """A place sessions happen: a school, or a partner's own site (its address and timezone) where a nonprofit
+    runs its programme. Both are places with an address, a geocode and a timezone, so matching, messages and
+    calendars treat them alike; only teachers' sign-up and the school figures keep to real schools."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "School"
+        PARTNER_SITE = "partner_site", "Partner's own site"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SCHOOL, db_default=Kind.SCHOOL)
     alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(max_length=200)
     address = models.CharField(max_length=300)
@@ -94,9 +103,21 @@ class MentorRequest(models.Model):
         COMPLETED = "completed"
         CANCELLED = "cancelled"
 
+    class Setting(models.TextChoices):
+        IN_SCHOOL = "in_school", "In school"
+        AFTER_SCHOOL = "after_school", "After school"
+        WEEKEND = "weekend", "Weekend"
+        SUMMER = "summer", "Summer"
+
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The site: where the session happens (a school, or a partner's own site); its address and timezone.
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="requests")
-    teacher = models.ForeignKey(Teacher, on_delete=models.PROTECT, related_name="requests")
+    # Who asked: a teacher, or a nonprofit's programme staff member (exactly one; see `requester`).
+    teacher = models.ForeignKey(Teacher, null=True, blank=True, on_delete=models.PROTECT, related_name="requests")
+    partner_staff = models.ForeignKey("alliances.MemberStaff", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="requests")
+    setting = models.CharField(max_length=16, choices=Setting.choices, default=Setting.IN_SCHOOL,
+                               db_default=Setting.IN_SCHOOL)
     topic = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="requests")
@@ -123,7 +144,34 @@ class MentorRequest(models.Model):
                 condition=Q(mentors_needed__gte=1, mentors_needed__lte=10), name="request_mentors_needed_range"
             ),
             models.UniqueConstraint(fields=["teacher", "submission_key"], name="request_submitted_once"),
+            models.UniqueConstraint(fields=["partner_staff", "submission_key"],
+                                    name="partner_request_submitted_once"),
+            models.CheckConstraint(
+                condition=Q(teacher__isnull=False, partner_staff__isnull=True)
+                | Q(teacher__isnull=True, partner_staff__isnull=False),
+                name="request_has_one_requester",
+            ),
         ]
 
     def __str__(self):
         return f"{self.topic} ({self.school})"
+
+    @staticmethod
+    def asked_by(person):
+        """The filter of the requests `person` (a Teacher or a MemberStaff) made."""
+        return Q(teacher=person) if isinstance(person, Teacher) else Q(partner_staff=person)
+
+    @property
+    def requester(self):
+        """Who asked: the Teacher or the MemberStaff. Both have `user`, `phone` and a name as str()."""
+        return self.teacher if self.teacher_id is not None else self.partner_staff
+
+    @property
+    def asked_by_name(self):
+        """Who asks, in a mentor's invitation: the school, or the partner organisation (not its site)."""
+        return self.partner_staff.member.name if self.partner_staff_id is not None else self.school.name
+
+    @property
+    def requester_name(self):
+        person = self.requester
+        return person.user.get_full_name() or person.user.username

@@ -13,7 +13,7 @@ from .models import School, Teacher
 
 
 class TeacherSignupSerializer(SignupSerializer):
-    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.filter(kind=School.Kind.SCHOOL))
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
 
     def validate_phone(self, value):
@@ -44,7 +44,7 @@ class AcceptInviteSerializer(serializers.Serializer):
 
 
 class TeacherInviteSerializer(serializers.Serializer):
-    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.filter(kind=School.Kind.SCHOOL))
     email = serializers.EmailField(max_length=services.MAX_EMAIL_LENGTH)
 
 

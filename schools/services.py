@@ -192,7 +192,7 @@ def read_teacher_invite(token):
     except signing.BadSignature as exc:
         raise RequestRefused("This invitation link is broken or has expired. Ask your coordinator for a new one.") \
             from exc
-    school = School.objects.select_related("alliance").filter(pk=data["s"]).first()
+    school = School.objects.select_related("alliance").filter(pk=data["s"], kind=School.Kind.SCHOOL).first()
     inviter = get_user_model().objects.filter(pk=data["by"]).first()
     if school is None or inviter is None:
         raise RequestRefused("This invitation is no longer valid. Ask your coordinator for a new one.")

@@ -22,7 +22,13 @@ from scheduling import services
 from scheduling.models import Match, Session, SessionInterval
 from scheduling.tests.factories import make_request
 from schools.models import MentorRequest, SchoolClosedDay, Teacher
-from schools.tests.factories import CoordinatorFactory, TeacherFactory, UserFactory
+from schools.tests.factories import (
+    CoordinatorFactory,
+    PartnerSiteFactory,
+    PartnerStaffFactory,
+    TeacherFactory,
+    UserFactory,
+)
 
 PUBLIC = {
     "home", "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
@@ -51,8 +57,9 @@ COORDINATOR = {
     "impact:awaiting", "impact:record-on-behalf", "impact:company-leads", "api-impact-dashboard",
     "volunteer-profile", "closed-days", "reopen-alliance-day",
     "reopen-school-day", "text-handled", "scheduling:unfilled-help",
-    "coordinator-members", "coordinator-member", "program-moderation", "program-moderate",
+    "coordinator-members", "coordinator-member", "program-moderation", "program-moderate", "invite-member-staff",
 }
+# The people who ask for mentors: teachers and partner staff (a nonprofit's programme staff) share these pages.
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
 MENTOR = {"my-mentor-profile", "api-my-availability", "mentor-profile", "mentor-profile-step", "my-sessions",
           "answer-invitation", "impact:my-impact", "impact:my-impact-csv", "impact:my-impact-pdf", "api-my-impact"}
@@ -69,7 +76,7 @@ SIGNED_IN = {
 MEMBER_STAFF = {"my-programs", "program-new", "program-edit", "program-submit"}
 CLASSIFIED = PUBLIC | COORDINATOR | TEACHER | MENTOR | COMPANY_LEAD | SIGNED_IN | MEMBER_STAFF
 ROLE_ROUTES = {"coordinator": COORDINATOR, "teacher": TEACHER, "mentor": MENTOR, "company_lead": COMPANY_LEAD,
-               "member_staff": MEMBER_STAFF}
+               "member_staff": MEMBER_STAFF | TEACHER}
 
 
 def routes():
@@ -136,7 +143,9 @@ def world(db):
     }
     ask = FeedbackRequest.objects.create(match=matches["held"], interval=matches["held"].session.intervals.get(),
                                          side="teacher")
-    ids = {"request": make_request(teacher, hour=13).pk, "matches": {k: m.pk for k, m in matches.items()},
+    partner = PartnerStaffFactory(member=PartnerSiteFactory(alliance=alliance).member)
+    ids = {"request": make_request(teacher, hour=13).pk, "partner-request": make_request(partner, hour=14).pk,
+           "matches": {k: m.pk for k, m in matches.items()},
            "mentor": unvetted.pk, "teacher": unverified.pk, "inbound": inbound.pk, "school": teacher.school_id,
            "ask": ask.pk,
            "session": make_request(teacher, hour=16).sessions.get().pk,
@@ -191,7 +200,7 @@ def url_for(name, params, ids):
         "api-suspend-volunteer": "mentor",
         "api-verify-teacher": "teacher", "inbox-resolve": "inbound", "teacher-request": "request",
         "program-edit": "program", "program-submit": "program", "program-moderate": "program",
-        "coordinator-member": "member",
+        "coordinator-member": "member", "invite-member-staff": "member",
     }
     if name in ("program", "program-calendar"):
         return reverse(name, kwargs={"pk": ids["published"]})
@@ -236,8 +245,8 @@ def test_no_outsider_reaches_another_alliances_objects_or_another_roles_pages(wo
         url = url_for(name, params, ids)
         names_an_object = any(p not in NOT_OBJECTS for p in params)
         for role, user in outsiders.items():
-            owner_role = next((r for r, names in ROLE_ROUTES.items() if name in names), None)
-            if not names_an_object and role == owner_role:
+            owners = {r for r, names in ROLE_ROUTES.items() if name in names}
+            if not names_an_object and role in owners:
                 continue  # their own list or form: covered by the positive tests of each app
             if not names_an_object and name in SIGNED_IN and role != "anonymous":
                 continue  # lists filtered per person: checked below
@@ -245,6 +254,29 @@ def test_no_outsider_reaches_another_alliances_objects_or_another_roles_pages(wo
                 response = getattr(client_for(user), method)(url)
                 if not refused(response):
                     breaches.append((name, role, method.upper(), response.status_code))
+    assert breaches == []
+    assert snapshot() == before
+
+
+def test_nobody_but_its_partner_staff_reaches_a_partners_request(world):
+    """A partner's request, probed on every route that names a request, by every outsider and by the
+    teacher of its own alliance (teachers never see partners' requests)."""
+    ids, outsiders, snapshot = world
+    request = MentorRequest.objects.get(pk=ids["partner-request"])
+    people = {**outsiders, "teacher of the alliance": TeacherFactory(school__alliance=request.school.alliance).user}
+    before = snapshot()
+    breaches, probed = [], set()
+    for name, params in routes().items():
+        if "request" not in name or name in PUBLIC or name.startswith("impact:") or "pk" not in params:
+            continue
+        probed.add(name)
+        url = url_for(name, params, {**ids, "request": ids["partner-request"]})
+        for role, user in people.items():
+            for method in ("get", "post"):
+                response = getattr(client_for(user), method)(url)
+                if not refused(response):
+                    breaches.append((name, role, method.upper(), response.status_code))
+    assert probed >= {"teacher-request", "teacher-request-cancel", "request-detail", "request-cancel"}
     assert breaches == []
     assert snapshot() == before
 

@@ -26,13 +26,22 @@ from programs.tests.factories import MemberFactory, MemberStaffFactory, ProgramF
 from scheduling.models import Match
 from scheduling.tests.factories import book_match, held, make_request, next_weekday
 from schools.models import MentorRequest
-from schools.tests.factories import CoordinatorFactory, SchoolFactory, TeacherFactory, UserFactory
+from schools.tests.factories import (
+    CoordinatorFactory,
+    PartnerSiteFactory,
+    PartnerStaffFactory,
+    SchoolFactory,
+    TeacherFactory,
+    UserFactory,
+)
 
 OWNER, COLLEAGUE, OTHER_SCHOOL = "requesting teacher", "colleague at the school", "teacher at another school"
 COORDINATOR, OUTSIDER = "coordinator of the alliance", "coordinator of another alliance"
 MENTOR, OTHER_MENTOR = "the match's mentor", "another mentor of the alliance"
 LEAD, OTHER_LEAD = "lead of the mentor's company", "lead of another company of the alliance"
-ACTORS = (OWNER, COLLEAGUE, OTHER_SCHOOL, COORDINATOR, OUTSIDER, MENTOR, OTHER_MENTOR, LEAD, OTHER_LEAD)
+PARTNER, PARTNER_COLLEAGUE = "requesting partner staff", "another of the partner's staff"
+ACTORS = (OWNER, COLLEAGUE, OTHER_SCHOOL, COORDINATOR, OUTSIDER, MENTOR, OTHER_MENTOR, LEAD, OTHER_LEAD, PARTNER,
+          PARTNER_COLLEAGUE)
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,18 @@ PROBES = [
           served_otherwise=_set(OWNER, COORDINATOR)),
     Probe("no-show on the page", "post", "/matches/{held}/no-show/", _set(OWNER, COORDINATOR),
           match_is("no_show", "held"), body={}, page=True),
+    # A partner's request: its own staff member (not their colleagues: each sees what they asked for) and the
+    # coordinator; never a teacher.
+    Probe("read a partner's request", "get", "/api/requests/{partner_request}/", _set(PARTNER, COORDINATOR), reads),
+    Probe("read a partner's confirmed match", "get", "/api/matches/{partner_confirmed}/",
+          _set(PARTNER, COORDINATOR, MENTOR), reads),
+    Probe("open a partner's request page", "get", "/teach/requests/{partner_request}/", _set(PARTNER), reads,
+          page=True),
+    Probe("cancel on a partner's request page", "post", "/teach/requests/{partner_request}/cancel/", _set(PARTNER),
+          request_is("cancelled", "partner_request"), body={"reason": "probe"}, page=True),
+    Probe("complete a partner's held session on the page", "post", "/matches/{partner_held}/complete/",
+          _set(PARTNER, COORDINATOR), match_is("completed", "partner_held"),
+          body={"hours": "1", "students_reached": "12"}, page=True, served_otherwise=_set(MENTOR)),
     Probe("read the impact figures", "get", "/api/impact/dashboard/", _set(COORDINATOR), shows_held,
           served_otherwise=_set(OUTSIDER)),
     Probe("open the impact dashboard", "get", "/coordinator/impact/", _set(COORDINATOR), shows_held, page=True,
@@ -150,7 +171,11 @@ def world(db):
     done = completed(owner, coordinator, mentor, days_ago=3, day=next_weekday(42))
     asked = held(book_match(owner, coordinator, mentor, day=next_weekday(35)), hours_ago=30)
     ask = FeedbackRequest.objects.create(match=asked, interval=asked.session.intervals.get(), side="teacher")
+    partner = PartnerStaffFactory(member=PartnerSiteFactory(alliance=alliance).member)
+    partner_confirmed = book_match(partner, coordinator, mentor, day=next_weekday(49))
+    partner_held = held(book_match(partner, coordinator, mentor, day=next_weekday(56)), hours_ago=4)
     users = {
+        PARTNER: partner.user, PARTNER_COLLEAGUE: PartnerStaffFactory(member=partner.member).user,
         LEAD: CompanyLead.objects.create(user=UserFactory(), company=mentor.company).user,
         OTHER_LEAD: CompanyLead.objects.create(user=UserFactory(), company=other_mentor.company).user,
         OWNER: owner.user, COLLEAGUE: TeacherFactory(school=school).user,
@@ -159,7 +184,9 @@ def world(db):
         OTHER_MENTOR: other_mentor.user,
     }
     ids = {"request": confirmed.session.request_id, "confirmed": confirmed.pk, "held": completable.pk,
-           "invited": invited.pk, "proposed": proposed.pk, "done": done.pk, "asked": asked.pk, "ask": ask.pk}
+           "invited": invited.pk, "proposed": proposed.pk, "done": done.pk, "asked": asked.pk, "ask": ask.pk,
+           "partner_request": partner_confirmed.session.request_id, "partner_confirmed": partner_confirmed.pk,
+           "partner_held": partner_held.pk}
     return ids, users
 
 
@@ -195,13 +222,13 @@ def test_each_person_reaches_exactly_what_is_theirs(world, probe, actor):
 
 
 def test_the_matrix_covers_every_probe_and_person():
-    assert len(CELLS) == len(PROBES) * len(ACTORS) == 24 * 9
+    assert len(CELLS) == len(PROBES) * len(ACTORS) == 29 * 11
 
 
 @pytest.mark.parametrize("route", ["/api/requests/", "/api/matches/"])
 def test_a_colleague_lists_none_of_the_teachers_requests_or_matches(world, route):
     ids, users = world
-    for actor in (COLLEAGUE, OTHER_SCHOOL):
+    for actor in (COLLEAGUE, OTHER_SCHOOL, PARTNER_COLLEAGUE):
         response = call(Probe("list", "get", route, _set(), reads), users[actor], ids)
         assert response.status_code == 200 and response.json()["results"] == [], actor
     own = call(Probe("list", "get", route, _set(), reads), users[OWNER], ids).json()["results"]

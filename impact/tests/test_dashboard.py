@@ -13,7 +13,7 @@ from mentors.tests.factories import MentorFactory
 from scheduling import services
 from scheduling.models import Match
 from scheduling.tests.factories import book_match
-from schools.tests.factories import SchoolFactory, TeacherFactory
+from schools.tests.factories import PartnerSiteFactory, PartnerStaffFactory, SchoolFactory, TeacherFactory
 
 from .helpers import completed
 
@@ -144,3 +144,26 @@ def test_equity_is_recorded_per_school_within_bounds(client, coordinator, teache
     assert client.post(url, {"title_i": "on", "frl_percent": "140"}).status_code == 400
     assert client.post(url, {"title_i": "on", "frl_percent": "64"}).status_code == 302
     assert SchoolEquity.objects.get(school=teacher.school).frl_percent == 64
+
+
+def test_partners_sessions_count_by_requesting_member_and_by_setting_but_not_as_schools_served(
+        client, world, coordinator, mentor):
+    """Two sessions a nonprofit's staff asked for (after school at its own site, on a weekend at a school) sit
+    beside the teachers' three: by member, by setting, in the CSV and the API alike."""
+    staff = PartnerStaffFactory(member=PartnerSiteFactory(alliance=coordinator.alliance, member__name="Code Club")
+                                .member)
+    completed(staff, coordinator, mentor, students=12, hours="1.5", days_ago=1, hour=15)
+    completed(staff, coordinator, mentor, students=9, hours="2", days_ago=2, hour=11, setting="weekend",
+              site=world["other_school"])
+    client.force_login(coordinator.user)
+    data = client.get("/coordinator/impact/").context["data"]
+    by_member = {row["label"]: (row["students"], row["sessions"]) for row in data["member"]}
+    assert by_member == {"Teachers' classes": (64, 3), "Code Club": (21, 2)}
+    by_setting = {row["key"]: row["students"] for row in data["setting"]}
+    assert by_setting == {"in_school": 54, "after_school": 22, "weekend": 9}
+    assert data["totals"]["schools"] == 2  # the partner's own site is not a school; the school it used is one
+    out = client.get("/coordinator/impact/", {"setting": "out_of_school"}).context["data"]["totals"]
+    assert (out["students"], out["sessions"]) == (31, 3)
+    rows = csv_rows(client.get("/coordinator/impact/member.csv"))
+    assert {r["Group"]: r["Students reached"] for r in rows} == {"Teachers' classes": "64", "Code Club": "21"}
+    assert client.get("/api/impact/dashboard/").json()["member"][1]["label"] == "Code Club"

@@ -37,6 +37,7 @@ class MemberStaffFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     member = factory.SubFactory(MemberFactory)
+    verified_at = factory.LazyFunction(timezone.now)
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):

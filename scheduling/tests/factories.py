@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from alliances.models import MemberStaff
 from core.models import Skill
 from notifications.models import Notification
 from scheduling import requests as request_flow
@@ -25,8 +26,12 @@ def class_time(day, hour=10, minutes=60):
 
 
 def make_request(teacher=None, *, weeks=1, day=None, hour=10, skills=("robotics",), **fields):
-    """A verified teacher's request with one session (a weekly series when weeks > 1)."""
+    """A verified teacher's request with one session (a weekly series when weeks > 1). Given partner staff
+    (a MemberStaff) instead, theirs: after school at their organisation's own site."""
     teacher = teacher or TeacherFactory()
+    if isinstance(teacher, MemberStaff):
+        fields = {"partner_staff": teacher, "site": teacher.member.school, "setting": "after_school"} | fields
+        teacher = None
     day = day or next_weekday()
     intervals = [class_time(day + timedelta(weeks=w), hour) for w in range(weeks)]
     values = {

@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from alliances.models import Alliance, Coordinator
+from alliances.models import Alliance, Coordinator, Member, MemberStaff
 from schools.models import School, Teacher
 
 
@@ -57,3 +57,41 @@ class TeacherFactory(factory.django.DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
     verified_at = factory.LazyFunction(timezone.now)
     phone = "+15185559000"
+
+
+class PartnerMemberFactory(factory.django.DjangoModelFactory):
+    """An approved nonprofit member of the alliance (no MOU needed for the tests that ask for mentors)."""
+
+    class Meta:
+        model = Member
+
+    alliance = factory.SubFactory(AllianceFactory)
+    name = factory.Sequence(lambda n: f"Girls Code Club {n}")
+    kind = Member.Kind.NONPROFIT
+    contact_name = "Rosa Silva"
+    contact_email = factory.Sequence(lambda n: f"rosa{n}@code-club.example")
+    status = Member.Status.APPROVED
+
+
+class PartnerSiteFactory(SchoolFactory):
+    """A partner's own site: an address, a geocode and a timezone, like a school."""
+
+    kind = School.Kind.PARTNER_SITE
+    name = factory.Sequence(lambda n: f"Code Club Community Room {n}")
+    address = "432 State St, Schenectady, NY 12305"
+    zip_code = "12305"
+    latitude = 42.8125
+    longitude = -73.9429
+    member = factory.SubFactory(PartnerMemberFactory, alliance=factory.SelfAttribute("..alliance"))
+
+
+class PartnerStaffFactory(factory.django.DjangoModelFactory):
+    """A nonprofit's programme staff, vouched for by a coordinator, with their organisation's own site."""
+
+    class Meta:
+        model = MemberStaff
+
+    user = factory.SubFactory(UserFactory)
+    member = factory.LazyAttribute(lambda staff: PartnerSiteFactory().member)
+    verified_at = factory.LazyFunction(timezone.now)
+    phone = "+15185559100"

@@ -3,7 +3,8 @@ their programs in English and Spanish, a partner staff login and an application 
 
 Runs after seed_demo (`make run` calls both); a second run changes nothing.
 """
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from alliances.models import Alliance, Member, MemberStaff, Mou
 from mentors.models import Company, Skill
 from programs import geo
 from programs.models import Program
+from scheduling import requests as request_flow
 from scheduling.management.commands.seed_demo import PASSWORD
 from schools.models import School
 
@@ -28,6 +30,11 @@ MOU = """Members of the Schenectady STEM Alliance agree to:
 2. Keep students safe: screened adults, no student personal data shared outside the program that needs it.
 3. Meet with the alliance twice a year and report the students they reached.
 4. Welcome every student, whatever their background, language or ability."""
+# The partners' own sites: where their programmes meet when not at a school (geocoded offline by ZIP).
+PARTNER_SITES = [
+    ("Electric City Girls Code", "Girls Code community room, Electric City Library", "99 Clinton St, Schenectady, NY",
+     "12305"),
+]
 MEMBERS = [
     ("Electric City Girls Code", Member.Kind.NONPROFIT, "Lucia Mendez", "lucia@ecgirlscode.example",
      ["programs", "volunteers"]),
@@ -140,8 +147,41 @@ class Command(BaseCommand):
             f"Coalition: {Member.objects.filter(alliance=alliance).count()} members, "
             f"{Program.objects.filter(alliance=alliance, status='published').count()} published programs.\n"
             f"  partner      partner@ecgirlscode.example  (password {PASSWORD}) edits Electric City Girls Code's "
-            "programs\n  Directory: http://127.0.0.1:8000/programs/   Join: http://127.0.0.1:8000/alliances/schenectady/"
+            "programs and asks for mentors (an after-school series at its own site)\n"
+            f"  partner-darnell  darnell@syrobotics.example  (password {PASSWORD}) Schenectady Youth Robotics: "
+            "a Saturday at a school\n"
+            "  Directory: http://127.0.0.1:8000/programs/   Join: http://127.0.0.1:8000/alliances/schenectady/"
             "join/"))
+
+    def _partner_requests(self, alliance, staff, members, today):
+        """Partner staff ask for mentors too: an after-school weekly series at Electric City Girls Code's own
+        site, and a Saturday robotics morning Schenectady Youth Robotics holds at a school."""
+        zones = {"12305": "America/New_York", "12308": "America/New_York"}
+        sites = {}
+        for member_name, site_name, address, zip_code in PARTNER_SITES:
+            lat, lng = geo.locate(zip_code)
+            sites[member_name] = School.objects.create(
+                alliance=alliance, kind=School.Kind.PARTNER_SITE, member=members[member_name], name=site_name,
+                address=address, zip_code=zip_code, latitude=lat, longitude=lng, timezone=zones[zip_code])
+        skills = {s.slug: s for s in Skill.objects.all()}
+        tz = ZoneInfo(sites["Electric City Girls Code"].timezone)
+        day = today + timedelta(days=(1 - today.weekday()) % 7 + 7)  # a Tuesday a week or more away
+        series = [(datetime.combine(day + timedelta(weeks=w), time(15, 30), tz),
+                   datetime.combine(day + timedelta(weeks=w), time(17), tz)) for w in range(4)]
+        request_flow.create_request(
+            partner_staff=staff, site=sites["Electric City Girls Code"], setting="after_school", kind="after_school",
+            topic="Build a weather station with micro:bits", grade_band="6-8", format="in_person", student_count=16,
+            intervals=series, skills=[skills[s] for s in ("software", "electrical-engineering") if s in skills],
+            description="Our after-school club at the community room; program staff are in the room throughout.")
+        robotics = MemberStaff.objects.get(member=members["Schenectady Youth Robotics"])
+        school = School.objects.filter(alliance=alliance, kind=School.Kind.SCHOOL).order_by("name").first()
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7 + 14)
+        request_flow.create_request(
+            partner_staff=robotics, site=school, setting="weekend", kind="after_school",
+            topic="Robot arena practice for the spring league", grade_band="9-12", format="in_person",
+            student_count=20, intervals=[(datetime.combine(saturday, time(10), tz),
+                                          datetime.combine(saturday, time(12), tz))],
+            skills=[skills[s] for s in ("robotics",) if s in skills])
 
     def _seed(self, alliance):
         now, today = timezone.now(), timezone.localdate()
@@ -166,7 +206,15 @@ class Command(BaseCommand):
         user = get_user_model().objects.create_user(
             username="partner", email="partner@ecgirlscode.example", password=PASSWORD, first_name="Lucia",
             last_name="Mendez")
-        MemberStaff.objects.create(user=user, member=members["Electric City Girls Code"])
+        staff = MemberStaff.objects.create(user=user, member=members["Electric City Girls Code"], phone="+15185550177",
+                                           verified_at=now)
+        for other, first, last in (("Schenectady Youth Robotics", "Darnell", "Price"),
+                                   ("Mohawk River Science Center", "Grace", "Kim")):
+            colleague = get_user_model().objects.create_user(
+                username=f"partner-{first.lower()}", email=members[other].contact_email, password=PASSWORD,
+                first_name=first, last_name=last)
+            MemberStaff.objects.create(user=colleague, member=members[other], verified_at=now)
+        self._partner_requests(alliance, staff, members, today)
         skills = {s.slug: s for s in Skill.objects.all()}
         for member_name, fields, subjects in _programs(today):
             place = geo.locate(fields.get("zip_code", ""))
