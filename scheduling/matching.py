@@ -17,7 +17,7 @@ from schools.models import SchoolClosedDay
 from . import engine
 from .locks import lock_requests, lock_sessions
 from .models import Booking, Match, MatchingRun, Session
-from .request_status import refresh_request_status
+from .request_status import refresh_request_statuses
 
 ADVISORY_LOCK_NAMESPACE = 0x4D42  # "MB": keeps our advisory locks apart from anyone else's
 HORIZON_WEEKS = 8
@@ -304,9 +304,11 @@ def write_proposals(problem, result):
     }
     stale = [m.pk for pair, m in existing.items() if pair not in wanted]
     Match.objects.filter(pk__in=stale, status=Match.Status.PROPOSED).delete()
-    for pair, assignment in wanted.items():
-        if pair in existing:
-            Match.objects.filter(pk=existing[pair].pk).update(score=assignment.score, reasons=assignment.reasons)
+    kept = [existing[pair] for pair in wanted if pair in existing]
+    for match in kept:
+        match.score, match.reasons = wanted[(match.mentor_id, match.session_id)].score, \
+            wanted[(match.mentor_id, match.session_id)].reasons
+    Match.objects.bulk_update(kept, ["score", "reasons"], batch_size=500)  # one UPDATE, not one per proposal
     Match.objects.bulk_create([
         Match(mentor_id=m, session_id=s, score=a.score, reasons=a.reasons)
         for (m, s), a in wanted.items() if (m, s) not in existing
@@ -363,8 +365,7 @@ def propose_matches(*, alliance_id, window_start, window_end, session_ids=None, 
         request_ids = set(
             Session.objects.filter(pk__in=[pk_of(s.id) for s in problem.sessions]).values_list("request_id", flat=True)
         )
-        for request_id in request_ids:
-            refresh_request_status(request_id)
+        refresh_request_statuses(request_ids)
         return MatchingRun.objects.create(
             alliance_id=alliance_id, window_start=window_start, window_end=window_end,
             finished_at=timezone.now(), stats=result.stats, weights=weights.as_dict(),
