@@ -20,6 +20,7 @@ from itertools import cycle, islice
 
 import psutil
 from celery import current_app
+from kombu import Queue
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -153,7 +154,11 @@ class Command(BaseCommand):
             if options[name]:
                 setattr(shape, name, options[name])
         self.queue = f"bench-scale-{os.getpid()}"
-        current_app.conf.task_default_queue = self.queue  # before anything is published from this process
+        # Every task this process publishes goes to the benchmark's own queue (before anything is published):
+        # the settings route housekeeping to a queue of its own, which would bypass the default queue.
+        current_app.conf.task_default_queue = self.queue
+        current_app.conf.task_queues = [Queue(self.queue)]
+        current_app.conf.task_routes = {}
         name = options["database"] or benchdb.default_name("bench_scale")
         with benchdb.own_database(name, allow_data=options["allow_data"], keep=options["keep"],
                                   log=self.stdout.write):
