@@ -156,9 +156,13 @@ class Command(BaseCommand):
         self.queue = f"bench-scale-{os.getpid()}"
         # Every task this process publishes goes to the benchmark's own queue (before anything is published):
         # the settings route housekeeping to a queue of its own, which would bypass the default queue.
-        current_app.conf.task_default_queue = self.queue
-        current_app.conf.task_queues = [Queue(self.queue)]
-        current_app.conf.task_routes = {}
+        # The settings' own names (CELERY_...) win over Celery's lowercase ones, so those are the ones to set.
+        current_app.conf.update(CELERY_TASK_DEFAULT_QUEUE=self.queue, CELERY_TASK_QUEUES=[Queue(self.queue)],
+                                CELERY_TASK_ROUTES={})
+        amqp = current_app.amqp  # forget queues, routes and the publisher's default queue read before
+        for cached in ("queues", "default_queue", "router", "send_task_message"):
+            amqp.__dict__.pop(cached, None)
+        amqp.flush_routes()
         name = options["database"] or benchdb.default_name("bench_scale")
         with benchdb.own_database(name, allow_data=options["allow_data"], keep=options["keep"],
                                   log=self.stdout.write):
