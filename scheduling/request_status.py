@@ -43,8 +43,8 @@ def refresh_request_statuses(request_ids):
             "session__request_id", "status"):
         statuses[request_id].append(status)
     needed = dict.fromkeys(requests, 0)
-    for request_id, seats in (Session.objects.filter(request_id__in=list(requests)).exclude(status=Session.Status.CANCELLED)
-                              .values_list("request_id", "mentors_needed")):
+    seats_of = Session.objects.filter(request_id__in=list(requests)).exclude(status=Session.Status.CANCELLED)
+    for request_id, seats in seats_of.values_list("request_id", "mentors_needed"):
         needed[request_id] += seats
     changed = {}
     for pk, request in requests.items():

@@ -52,7 +52,8 @@ def review_queue(request, coordinator):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "scheduling/review_queue.html", {
-        "filters": filters, "groups": review_items.with_items(request, groups), "page": page, "query": query.urlencode(),
+        "filters": filters, "groups": review_items.with_items(request, groups), "page": page,
+        "query": query.urlencode(),
         "unfilled": unfilled, "unfilled_more": unfilled_total - len(unfilled), "reject_form": RejectForm(),
     })
 

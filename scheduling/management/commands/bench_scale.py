@@ -20,10 +20,10 @@ from itertools import cycle, islice
 
 import psutil
 from celery import current_app
-from kombu import Queue
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from kombu import Queue
 
 from alliances.models import Alliance
 from scheduling import benchdb, seeding, tasks
