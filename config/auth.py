@@ -8,8 +8,8 @@ is cached as absent, so `getattr(user, "teacher", None)` asks nothing more.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-ROLES = ("mentor__company__alliance", "teacher__school__alliance", "coordinator__alliance", "company_lead__company",
-         "member_staff")
+ROLES = ("mentor__company__alliance", "teacher__school__alliance", "coordinator__alliance",
+         "company_lead__company__alliance", "member_staff")
 
 
 class RoleBackend(ModelBackend):
