@@ -11,6 +11,8 @@ from datetime import date
 
 from django.db import connection
 
+from alliances.models import Alliance
+
 BANDS = "ARRAY['K-2','3-5','6-8','9-12']"
 KINDS = "ARRAY['classroom_visit','virtual_session','after_school','career_day']"
 STATUSES = "ARRAY['declined','cancelled','expired','no_show']"
@@ -54,10 +56,6 @@ def build(shape, *, today, log=print):
         rq, se, iv, ma = (ids[t] for t in ("schools_mentorrequest", "scheduling_session", "scheduling_sessioninterval",
                                            "scheduling_match"))
         steps = [
-            ("alliances", f"""INSERT INTO alliances_alliance (id, name, slug, timezone, contact_email, contact_phone,
-                calendar_email, weight_continuity, weight_distance, weight_fairness, weight_language, weight_skills)
-                SELECT {al} + i, 'Bench impact alliance ' || i, 'bench-impact-' || i, 'America/New_York',
-                'hello@bench.example', '', '', 0.15, 0.2, 0.2, 0.05, 0.4 FROM generate_series(0, {a - 1}) i"""),
             ("companies", f"""INSERT INTO mentors_company (id, name, alliance_id)
                 SELECT {co} + i, 'Bench company ' || i, {al} + i / {c} FROM generate_series(0, {a * c - 1}) i"""),
             ("users", f"""INSERT INTO auth_user (id, password, is_superuser, username, first_name, last_name, email,
@@ -104,6 +102,11 @@ def build(shape, *, today, log=print):
                 CASE WHEN g % 20 >= 4 AND g % 2 = 0 THEN 1.25 END
                 FROM generate_series(0, {n - 1}) g JOIN scheduling_session s ON s.id = {se} + g"""),
         ]
+        # Alliances through the ORM (100 rows): every column gets its model default, whatever fields are added.
+        Alliance.objects.bulk_create([
+            Alliance(pk=al + i, name=f"Bench impact alliance {i}", slug=f"bench-impact-{i}",
+                     contact_email="hello@bench.example") for i in range(a)])
+        log(f"  wrote {a:>9,} alliances")
         for name, sql in steps:
             cur.execute(sql)
             log(f"  wrote {cur.rowcount:>9,} {name}")

@@ -2,6 +2,7 @@
 from datetime import date
 
 from django import forms
+from django.utils.functional import cached_property
 
 from core.vocabulary import Format, GradeBand
 from mentors.models import Company
@@ -36,10 +37,15 @@ class ImpactFilter(forms.Form):
                              label="Request kind")
 
     def __init__(self, *args, alliance, default_range, **kwargs):
+        """`default_range`: (start, end), or a callable giving it, read only when a date was left out."""
         super().__init__(*args, **kwargs)
-        self.default_range = default_range
+        self._default_range = default_range
         self.fields["school"].queryset = School.objects.filter(alliance=alliance).order_by("name")
         self.fields["company"].queryset = Company.objects.filter(alliance=alliance).order_by("name")
+
+    @cached_property
+    def default_range(self):
+        return self._default_range() if callable(self._default_range) else self._default_range
 
     def clean(self):
         data = super().clean()

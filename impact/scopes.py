@@ -16,7 +16,7 @@ def default_range(alliance, today):
 def _read(query, alliance):
     """(form, (start, end, filters)) or (form, None) when the query is not valid."""
     today = timezone.localdate(timezone=ZoneInfo(alliance.timezone))
-    form = ImpactFilter(query or None, alliance=alliance, default_range=default_range(alliance, today))
+    form = ImpactFilter(query or None, alliance=alliance, default_range=lambda: default_range(alliance, today))
     if not query:
         return form, (*form.default_range, {})
     if not form.is_valid():

@@ -50,7 +50,7 @@ def verify_email(request, token):
         return render(request, "accounts/verify_failed.html", {"reason": str(failure)}, status=400)
     if request.user != user:
         # Following the emailed link proves the mailbox: the person goes straight on, signed in.
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="config.auth.RoleBackend")
     messages.success(request, "Thanks, your email is confirmed.")
     return redirect("home")
 

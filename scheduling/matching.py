@@ -17,7 +17,7 @@ from schools.models import SchoolClosedDay
 from . import engine
 from .locks import lock_requests, lock_sessions
 from .models import Booking, Match, MatchingRun, Session
-from .request_status import refresh_request_status
+from .request_status import refresh_request_statuses
 
 ADVISORY_LOCK_NAMESPACE = 0x4D42  # "MB": keeps our advisory locks apart from anyone else's
 HORIZON_WEEKS = 8
@@ -131,18 +131,25 @@ def _by_weekday(blocks):
     return by_weekday
 
 
-def _windows(tz, by_weekday, blackout, start, end):
-    day = start.astimezone(tz).date() - timedelta(days=1)
-    last = end.astimezone(tz).date() + timedelta(days=1)
+def _windows(tz, by_weekday, blackout, start, end, cache=None):
+    """`cache` (a dict shared by the mentors of one run) keeps each local block already turned into UTC: most
+    mentors share a zone and their blocks' times, so the run converts each once instead of once a mentor."""
+    cache = {} if cache is None else cache
+    days = cache.get((tz, start, end))
+    if days is None:
+        day = start.astimezone(tz).date() - timedelta(days=1)
+        last = end.astimezone(tz).date() + timedelta(days=1)
+        days = cache[(tz, start, end)] = [day + timedelta(days=n) for n in range((last - day).days + 1)]
     windows = []
-    while day <= last:
+    for day in days:
         if day not in blackout:
             for start_time, end_time in by_weekday.get(day.weekday(), ()):
-                windows.append((
-                    datetime.combine(day, start_time, tz).astimezone(UTC),
-                    datetime.combine(day, end_time, tz).astimezone(UTC),
-                ))
-        day += timedelta(days=1)
+                key = (tz, day, start_time, end_time)
+                window = cache.get(key)
+                if window is None:
+                    window = cache[key] = (datetime.combine(day, start_time, tz).astimezone(UTC),
+                                           datetime.combine(day, end_time, tz).astimezone(UTC))
+                windows.append(window)
     return tuple(windows)
 
 
@@ -226,11 +233,12 @@ def _mentor_specs(alliance_id, start, end, roster=None, ratings=None):
     for mentor_id, s, e in bookings.values_list("mentor_id", "starts_at", "ends_at"):
         busy[mentor_id].append((s, e))
     rated, prior = ratings or ({}, None)
+    cache = {}
     return [_mentor_spec(m, start, end, m.monthly_cap - used.get(m.pk, 0), busy[m.pk], load.get(m.pk, 0),
-                         rated.get(m.pk, prior)) for m in roster]
+                         rated.get(m.pk, prior), cache) for m in roster]
 
 
-def _mentor_spec(mentor, start, end, capacity, busy, load, rating=None):
+def _mentor_spec(mentor, start, end, capacity, busy, load, rating=None, cache=None):
     return engine.MentorSpec(
         id=mentor_key(mentor.pk),
         skills=mentor.skills,
@@ -241,7 +249,7 @@ def _mentor_spec(mentor, start, end, capacity, busy, load, rating=None):
         travel_km=mentor.travel_km,
         background_check_expires=mentor.cleared_through,
         capacity=max(capacity, 0),
-        availability=_windows(mentor.tz, mentor.by_weekday, mentor.blackout, start, end),
+        availability=_windows(mentor.tz, mentor.by_weekday, mentor.blackout, start, end, cache),
         busy=tuple(busy),
         load=load,
         rating=rating,
@@ -307,9 +315,11 @@ def write_proposals(problem, result):
     }
     stale = [m.pk for pair, m in existing.items() if pair not in wanted]
     Match.objects.filter(pk__in=stale, status=Match.Status.PROPOSED).delete()
-    for pair, assignment in wanted.items():
-        if pair in existing:
-            Match.objects.filter(pk=existing[pair].pk).update(score=assignment.score, reasons=assignment.reasons)
+    kept = [existing[pair] for pair in wanted if pair in existing]
+    for match in kept:
+        match.score, match.reasons = wanted[(match.mentor_id, match.session_id)].score, \
+            wanted[(match.mentor_id, match.session_id)].reasons
+    Match.objects.bulk_update(kept, ["score", "reasons"], batch_size=500)  # one UPDATE, not one per proposal
     Match.objects.bulk_create([
         Match(mentor_id=m, session_id=s, score=a.score, reasons=a.reasons)
         for (m, s), a in wanted.items() if (m, s) not in existing
@@ -366,8 +376,7 @@ def propose_matches(*, alliance_id, window_start, window_end, session_ids=None, 
         request_ids = set(
             Session.objects.filter(pk__in=[pk_of(s.id) for s in problem.sessions]).values_list("request_id", flat=True)
         )
-        for request_id in request_ids:
-            refresh_request_status(request_id)
+        refresh_request_statuses(request_ids)
         return MatchingRun.objects.create(
             alliance_id=alliance_id, window_start=window_start, window_end=window_end,
             finished_at=timezone.now(), stats=result.stats, weights=weights.as_dict(),

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, prefetch_related_objects
+from django.db.models import Count, F, Q, Window, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -86,10 +86,7 @@ def review_queue(alliance, *, school_id=None, date_from=None, date_to=None, stat
         matches = matches.filter(session__starts_at__date__gte=date_from)
     if date_to:
         matches = matches.filter(session__starts_at__date__lte=date_to)
-    shown = Paginator(matches, per_page).get_page(page)  # counted without the joins of the rows
-    rows = []
-    if shown.paginator.count:
-        rows = list(matches.values(*REVIEW_COLUMNS)[shown.start_index() - 1:shown.end_index()])
+    shown, rows = _page_of_rows(matches, page, per_page)
     load = recent_load({row["mentor_id"] for row in rows})
     ratings = teacher_ratings({row["mentor_id"] for row in rows})
     skills = _skill_names(rows)
@@ -126,6 +123,29 @@ def _rating_words(summary):
         return NOT_RATED["words"]
     average = f"{summary['average']:.1f}".removesuffix(".0")
     return f"Rated {average} of 5 by teachers ({count(summary['count'], 'rating')})"
+
+
+def _page_of_rows(matches, page, per_page):
+    """(Page, its `.values(*REVIEW_COLUMNS)` rows), the total read in the rows' own query as a window count.
+    A page number that is not a number or not there takes Paginator's own way (the nearest page)."""
+    try:
+        number = int(page or 1)
+    except (TypeError, ValueError):
+        number = 0
+    if number >= 1:
+        rows = list(matches.values(*REVIEW_COLUMNS).annotate(_in_all=Window(Count("*")))[
+            (number - 1) * per_page:number * per_page])
+        if rows or number == 1:
+            paginator = Paginator(matches, per_page)
+            paginator.count = rows[0]["_in_all"] if rows else 0  # the cached property, known now
+            for row in rows:
+                del row["_in_all"]
+            return paginator._get_page(rows, number, paginator), rows
+    shown = Paginator(matches, per_page).get_page(page)  # counted without the joins of the rows
+    rows = []
+    if shown.paginator.count:
+        rows = list(matches.values(*REVIEW_COLUMNS)[shown.start_index() - 1:shown.end_index()])
+    return shown, rows
 
 
 def _skill_names(rows):
@@ -204,8 +224,9 @@ def unfilled_sessions(alliance, *, limit=20):
         Session.objects.filter(alliance=alliance, status=Session.Status.OPEN, starts_at__gte=timezone.now())
         .annotate(held=booked).filter(held__lt=F("mentors_needed"))
     )
-    shown = list(short.select_related("request__school").order_by("starts_at", "pk")[:limit])
-    total = len(shown) if len(shown) < limit else short.count()
+    shown = list(short.select_related("request__school").annotate(in_all=Window(Count("*")))
+                 .order_by("starts_at", "pk")[:limit])
+    total = shown[0].in_all if shown else 0  # read with the rows: a window count over every short session
     why_of = {}
     for unfilled in MatchingRun.objects.filter(alliance=alliance).order_by("-started_at").values_list(
             "unfilled", flat=True)[:20]:

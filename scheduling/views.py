@@ -14,7 +14,7 @@ from core.roles import coordinator_of, mentor_of, partner_staff_of, role_require
 from mentors.forms import apply_errors
 from schools.models import School
 
-from . import fillable, selectors, services, tasks
+from . import fillable, review_items, selectors, services, tasks
 from .models import Match, Session
 
 coordinator_required = role_required("coordinator", hidden=True, pass_role=True)
@@ -52,7 +52,8 @@ def review_queue(request, coordinator):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "scheduling/review_queue.html", {
-        "filters": filters, "groups": groups, "page": page, "query": query.urlencode(),
+        "filters": filters, "groups": review_items.with_items(request, groups), "page": page,
+        "query": query.urlencode(),
         "unfilled": unfilled, "unfilled_more": unfilled_total - len(unfilled), "reject_form": RejectForm(),
     })
 

@@ -83,6 +83,9 @@ CONTENT_SECURITY_POLICY = {
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AUTHENTICATION_BACKENDS = [
     "config.lockout.LockoutBackend",
+    # ModelBackend reading the user's roles in the same query (config/auth.py)
+    "config.auth.RoleBackend",
+    # Only so that sessions signed in before RoleBackend existed stay signed in.
     "django.contrib.auth.backends.ModelBackend",
 ]
 # How many proxies in front of us append to X-Forwarded-For. The client IP that lockouts and throttles

@@ -227,3 +227,16 @@ def test_the_unchecked_completion_link_is_gone(client, teacher):
     token = signing.dumps({"match": match.pk, "role": "mentor"}, salt="mentorbridge.completion")
     assert client.post(f"/done/{token}/", {"hours": "1", "students_reached": "20"}).status_code == 404
     assert Match.objects.get(pk=match.pk).status == "confirmed"
+
+
+def test_the_queue_escapes_what_volunteers_wrote_and_each_form_carries_a_csrf_token(client, coordinator, teacher):
+    """Each match's item is built in Python (scheduling/review_items.py): nothing a volunteer typed becomes
+    markup, and the approve and reject forms still post with the token."""
+    match = proposal(teacher, bio='<script>alert("bio")</script>', user__first_name="<b>Ada</b>")
+    page = client.get(reverse("scheduling:review-queue") + "?status=proposed&x=<i>").content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;bio&quot;)&lt;/script&gt;" in page
+    assert "<b>Ada</b>" not in page and "&lt;b&gt;Ada&lt;/b&gt;" in page
+    assert "x=<i>" not in page
+    item = page[page.index(f'id="match-{match.pk}"'):]
+    assert item.count('name="csrfmiddlewaretoken"') >= 2
+    assert reverse("scheduling:approve", args=[match.pk]) in item

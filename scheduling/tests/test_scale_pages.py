@@ -24,8 +24,10 @@ from scheduling.models import Match
 from scheduling.request_api import MentorRequestViewSet
 from scheduling.request_serializers import REQUEST_COLUMNS, MentorRequestSerializer, request_rows
 from scheduling.serializers import MATCH_COLUMNS, MatchSerializer, match_rows
+from scheduling.tests.factories import make_request, next_weekday
 from scheduling.views import REVIEW_PAGE_SIZE
 from schools.models import MentorRequest
+from schools.tests.factories import CoordinatorFactory, TeacherFactory
 
 
 def small_alliance(scale=1, tag="t"):
@@ -116,6 +118,32 @@ def test_the_review_queue_shows_one_page_and_links_to_the_next(client):
     assert "page=2" in first and "Page 1 of 2" in first
     shown = {int(pk) for page in (first, second) for pk in _match_ids(page)}
     assert shown == set(Match.objects.filter(status="proposed").values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_review_page_out_of_range_or_not_a_number_shows_the_nearest_page(client):
+    """The page's total comes with its rows (a window count); numbers past the end still give the last page."""
+    people = seeding.seed_pages(volunteers=60, requests=30, proposals=REVIEW_PAGE_SIZE + 5, mentor_sessions=2)
+    client.force_login(people.coordinator)
+    url = reverse("scheduling:review-queue") + "?status=proposed&page="
+    last = client.get(url + "99").content.decode()
+    assert last.count('class="match"') == 5 and "Page 2 of 2 (55 matches)" in last
+    first = client.get(url + "x").content.decode()
+    assert first.count('class="match"') == REVIEW_PAGE_SIZE and "Page 1 of 2 (55 matches)" in first
+
+
+@pytest.mark.django_db
+def test_the_review_queue_counts_every_unfilled_session_beyond_the_twenty_it_lists(client):
+    teacher = TeacherFactory()
+    coordinator = CoordinatorFactory(alliance=teacher.school.alliance)
+    for hour in range(8, 16):
+        for day in range(3):
+            make_request(teacher, day=next_weekday() + timedelta(weeks=day + 1), hour=hour, mentors_needed=2)
+    client.force_login(coordinator.user)
+    page = client.get(reverse("scheduling:review-queue")).content.decode()
+    listed = page[page.index('id="unfilled"'):]
+    assert listed.count('class="card"') == 20
+    assert "and 4 more." in listed
 
 
 def _match_ids(page):

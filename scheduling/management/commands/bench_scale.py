@@ -23,6 +23,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from kombu import Queue
 
 from alliances.models import Alliance
 from scheduling import benchdb, seeding, tasks
@@ -153,7 +154,15 @@ class Command(BaseCommand):
             if options[name]:
                 setattr(shape, name, options[name])
         self.queue = f"bench-scale-{os.getpid()}"
-        current_app.conf.task_default_queue = self.queue  # before anything is published from this process
+        # Every task this process publishes goes to the benchmark's own queue (before anything is published):
+        # the settings route housekeeping to a queue of its own, which would bypass the default queue.
+        # The settings' own names (CELERY_...) win over Celery's lowercase ones, so those are the ones to set.
+        current_app.conf.update(CELERY_TASK_DEFAULT_QUEUE=self.queue, CELERY_TASK_QUEUES=[Queue(self.queue)],
+                                CELERY_TASK_ROUTES={})
+        amqp = current_app.amqp  # forget queues, routes and the publisher's default queue read before
+        for cached in ("queues", "default_queue", "router", "send_task_message"):
+            amqp.__dict__.pop(cached, None)
+        amqp.flush_routes()
         name = options["database"] or benchdb.default_name("bench_scale")
         with benchdb.own_database(name, allow_data=options["allow_data"], keep=options["keep"],
                                   log=self.stdout.write):
