@@ -73,7 +73,9 @@ SIGNED_IN = {
     "my-calendar",
 }
 # A member's people (partner staff): their own member's programs.
-MEMBER_STAFF = {"my-programs", "program-new", "program-edit", "program-submit"}
+MEMBER_STAFF = {"my-programs", "program-new", "program-edit", "program-submit",
+                # a nonprofit's own sites, kept by its verified staff
+                "partner-sites", "partner-site-new", "partner-site-edit"}
 CLASSIFIED = PUBLIC | COORDINATOR | TEACHER | MENTOR | COMPANY_LEAD | SIGNED_IN | MEMBER_STAFF
 ROLE_ROUTES = {"coordinator": COORDINATOR, "teacher": TEACHER, "mentor": MENTOR, "company_lead": COMPANY_LEAD,
                "member_staff": MEMBER_STAFF | TEACHER}
@@ -151,7 +153,8 @@ def world(db):
            "session": make_request(teacher, hour=16).sessions.get().pk,
            "alliance-day": ClosedDay.objects.create(alliance=alliance, date=date(2031, 1, 1), name="New Year").pk,
            "school-day": SchoolClosedDay.objects.create(school=teacher.school, date=date(2031, 3, 1), name="Tests").pk,
-           "program": program.pk, "member": applicant.pk, "published": published.pk, "slug": alliance.slug}
+           "program": program.pk, "member": applicant.pk,
+           "site": partner.member.places.get().pk, "published": published.pk, "slug": alliance.slug}
     return ids, outsiders, snapshot
 
 
@@ -200,7 +203,7 @@ def url_for(name, params, ids):
         "api-suspend-volunteer": "mentor",
         "api-verify-teacher": "teacher", "inbox-resolve": "inbound", "teacher-request": "request",
         "program-edit": "program", "program-submit": "program", "program-moderate": "program",
-        "coordinator-member": "member", "invite-member-staff": "member",
+        "coordinator-member": "member", "invite-member-staff": "member", "partner-site": "site",
     }
     if name in ("program", "program-calendar"):
         return reverse(name, kwargs={"pk": ids["published"]})
