@@ -63,6 +63,7 @@ def test_an_invited_colleague_cannot_ask_for_mentors_until_a_coordinator_vouches
     assert answer.status_code == 403
     assert client.post("/members/colleagues/", {"name": "Bo", "email": "bo@code-club.example"}).status_code == 403
     assert client.get(f"/partner/sites/{site.pk}/").status_code == 403
+    assert client.post("/members/programs/new/", {"title": "Robots"}).status_code == 403
     assert not MentorRequest.objects.exists()
     assert not MemberStaff.objects.filter(user__email="bo@code-club.example").exists()
 
