@@ -70,7 +70,8 @@ class ReviewForm(forms.Form):
 
 
 class StaffInviteForm(forms.Form):
-    """A coordinator invites a person of an approved nonprofit to act for it (its programme staff)."""
+    """A coordinator invites a person of an approved nonprofit to act for it (its programme staff); a member's
+    verified person invites a colleague with the same form."""
 
     name = forms.CharField(label="Their name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     email = forms.EmailField(label="Their email", max_length=150)

@@ -88,15 +88,9 @@ def _decide_and_tell(*, member_id, by, status, note, code, empty, subject, body)
 def add_member_staff(*, member, email, name="", by=None):
     """Give `email` an account that acts for `member` (an existing account is linked, not replaced).
 
-    Staff are added only by a coordinator's act (`by`: approving the member, or inviting the person), which
-    vouches for them the way verifying a teacher does; the set-password link proves the address."""
-    user = accounts.find_user_by_email(email)
-    if user is None:
-        first, _, last = name.partition(" ")
-        user = get_user_model().objects.create_user(username=email.lower(), email=email.lower(),
-                                                    first_name=first[:150], last_name=last[:150])
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
+    Staff added by a coordinator's act (`by`: approving the member, or inviting the person) are vouched for
+    by it, the way verifying a teacher does; the set-password link proves the address."""
+    user = accounts.find_user_by_email(email) or _new_account(email, name)
     staff, created = MemberStaff.objects.get_or_create(
         user=user, defaults={"member": member, "verified_at": timezone.now(), "verified_by": by})
     if not created and staff.member_id != member.pk:
@@ -106,6 +100,57 @@ def add_member_staff(*, member, email, name="", by=None):
         body=f"Hello {name or ''},\n\n{member.name} is now a member of {member.alliance.name}. Set your password "
              f"here to {_what_staff_do(member)}:\n\n{accounts.set_password_link(user)}\n", to=user.email,
         alliance=member.alliance)
+    return staff
+
+
+def _new_account(email, name):
+    first, _, last = name.partition(" ")
+    user = get_user_model().objects.create_user(username=email.lower(), email=email.lower(),
+                                                first_name=first[:150], last_name=last[:150])
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def invite_colleague(*, staff, email, name):
+    """A member's verified person invites a colleague to act for their organisation too: the same set-password
+    email. The colleague starts unverified (no mentors asked for) until a coordinator vouches for them; only a
+    new address can be invited this way (an existing account is linked by a coordinator, never a colleague)."""
+    member = staff.member
+    if not staff.is_verified or member.status != Member.Status.APPROVED:
+        raise MemberError("A coordinator has to verify you before you can invite colleagues.", code="not_allowed",
+                          http_status=403)
+    if accounts.find_user_by_email(email) is not None:
+        raise MemberError("This address already has an account; ask your coordinator to add that person.",
+                          code="account_exists")
+    user = _new_account(email, name)
+    colleague = MemberStaff.objects.create(user=user, member=member)
+    inviter = staff.user.get_full_name() or staff.user.email
+    accounts.send_after_commit(
+        subject=f"{inviter} invited you to {member.name} on {member.alliance.name}",
+        body=f"Hello {name},\n\n{inviter} invited you to act for {member.name} in {member.alliance.name}. Set your "
+             f"password here:\n\n{accounts.set_password_link(user)}\n\nA coordinator of {member.alliance.name} "
+             f"then checks who you are; we email you when you can {_what_staff_do(member)}.\n",
+        to=user.email, alliance=member.alliance)
+    return colleague
+
+
+@transaction.atomic
+def vouch_for_staff(*, staff_id, by):
+    """A coordinator vouches for a member's person a colleague invited; they may then ask for mentors (if their
+    member is a nonprofit). Emailed once; vouching again changes nothing."""
+    staff = MemberStaff.objects.select_related("member__alliance", "user").get(
+        pk=staff_id, member__alliance_id=by.coordinator.alliance_id)
+    if MemberStaff.objects.filter(pk=staff.pk, verified_at__isnull=True).update(verified_at=timezone.now(),
+                                                                                verified_by=by):
+        member = staff.member
+        accounts.send_after_commit(
+            subject=f"You can now act for {member.name}",
+            body=f"Hello {staff.user.get_full_name()},\n\nA coordinator of {member.alliance.name} verified you: you "
+                 f"can now {_what_staff_do(member)}.\n\n{accounts.site_url('/')}\n", to=staff.user.email,
+            alliance=member.alliance)
+    staff.refresh_from_db()
     return staff
 
 

@@ -218,8 +218,9 @@ class MemberStaff(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_staff")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="staff")
     phone = models.CharField(max_length=20, blank=True, help_text="E.164")
-    # As for teachers: nothing may be requested before a coordinator vouches for the person. Staff are only
-    # ever added by a coordinator's act (approving their member, or inviting them), which records it.
+    # As for teachers: nothing may be requested before a coordinator vouches for the person. A coordinator's act
+    # that adds staff (approving their member, or inviting them) records it; a colleague's invitation does not,
+    # so the person waits for a coordinator (alliances.members.vouch_for_staff).
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,18 +1,19 @@
 """Joining the alliance (public), the coordinator's member pages, and the alliance's look as a stylesheet."""
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core.roles import role_required
 from core.throttles import throttle_page
 
 from . import members
 from .forms import JoinForm, ReviewForm, StaffInviteForm
-from .models import Alliance, Member
+from .models import Alliance, Member, MemberStaff
 
 
 @throttle_page("join")
@@ -77,7 +78,8 @@ def member_review(request, coordinator, pk):
 
 def _review_page(member, form, invite=None):
     return {"member": member, "form": form, "invite": invite or StaffInviteForm(),
-            "staff": member.staff.select_related("user").order_by("user__last_name")}
+            "staff": member.staff.select_related("user").order_by(F("verified_at").asc(nulls_first=True),
+                                                                  "user__last_name")}
 
 
 @role_required("coordinator", hidden=True, pass_role=True)
@@ -96,6 +98,43 @@ def invite_member_staff(request, coordinator, pk):
             messages.success(request, f"Invited {staff.user.email}: they get an email to set their password.")
             return redirect("coordinator-member", pk=member.pk)
     return render(request, "alliances/member_review.html", _review_page(member, ReviewForm(), invite),
+                  status=400 if invite.errors else 200)
+
+
+@require_POST
+@role_required("coordinator", hidden=True, pass_role=True)
+def verify_member_staff(request, coordinator, pk, staff_id):
+    """Vouch for a person a colleague invited: they may then ask for mentors for their organisation."""
+    staff = get_object_or_404(MemberStaff, pk=staff_id, member_id=pk, member__alliance=coordinator.alliance)
+    members.vouch_for_staff(staff_id=staff.pk, by=request.user)
+    messages.success(request, f"{staff.user.get_full_name() or staff.user.email} is verified.")
+    return redirect("coordinator-member", pk=pk)
+
+
+# --- a member's people invite their colleagues ---------------------------------------------------------
+
+@role_required("member_staff", pass_role=True)
+def colleagues(request, staff):
+    """The people acting for the caller's organisation, and (for verified people of an approved member) an
+    invitation for one more; the colleague waits for a coordinator before asking for mentors."""
+    may_invite = staff.is_verified and staff.member.status == Member.Status.APPROVED
+    invite = StaffInviteForm(request.POST or None)
+    if request.method == "POST":
+        if not may_invite:
+            raise PermissionDenied("A coordinator has to verify you before you can invite colleagues.")
+        if invite.is_valid():
+            try:
+                colleague = members.invite_colleague(staff=staff, email=invite.cleaned_data["email"],
+                                                     name=invite.cleaned_data["name"])
+            except members.MemberError as exc:
+                invite.add_error("email", str(exc))
+            else:
+                messages.success(request, f"Invited {colleague.user.email}: they get an email to set their "
+                                          "password, and can ask for mentors once a coordinator verifies them.")
+                return redirect("member-colleagues")
+    people = staff.member.staff.select_related("user").order_by("verified_at", "user__last_name")
+    return render(request, "alliances/colleagues.html",
+                  {"member": staff.member, "people": people, "invite": invite, "may_invite": may_invite},
                   status=400 if invite.errors else 200)
 
 

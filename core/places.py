@@ -4,6 +4,7 @@ with its centroid and timezone, no network call, nothing about a visitor sent an
 Volunteers' profiles (mentors.validation), programs' places and the directory's distance search
 (programs.geo) all read it. Centroids are approximate (a ZIP is an area, not a point).
 """
+import zoneinfo
 from dataclasses import dataclass
 from functools import cache
 
@@ -38,3 +39,9 @@ def zip_place(code):
 def zip_codes():
     """Every ZIP code the table places, in order."""
     return sorted(_table())
+
+
+@cache
+def zip_timezones():
+    """The real timezones the ZIP table names (the US zones), in order; the table has a few that are not."""
+    return tuple(sorted({row.get("timezone") for row in _table().values()} & zoneinfo.available_timezones()))

@@ -78,6 +78,13 @@ class IsTeacher(permissions.BasePermission):
         return teacher_of(request.user) is not None
 
 
+class IsRequester(permissions.BasePermission):
+    message = "Only a teacher or a partner's program staff can do this."
+
+    def has_permission(self, request, view):
+        return requester_of(request.user) is not None
+
+
 class IsMentor(permissions.BasePermission):
     message = "Only a volunteer can do this."
 

@@ -3,6 +3,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -174,6 +175,8 @@ def _reach(alliance):
 def _approved_member(staff):
     if staff.member.status != Member.Status.APPROVED:
         raise Http404
+    if not staff.is_verified:  # a colleague's invitee waits for a coordinator before acting for the member
+        raise PermissionDenied("A coordinator has to verify you before you can edit your organization's programs.")
     return staff.member
 
 

@@ -1,4 +1,4 @@
-"""Teachers' requests over REST: the same services and rules as the request pages."""
+"""Teachers' and partner staff's requests over REST: the same services and rules as the request pages."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -6,7 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.pagination import RowPagination
-from core.roles import IsTeacher, coordinator_of, partner_staff_of, teacher_of
+from core.roles import IsRequester, IsTeacher, coordinator_of, partner_staff_of, teacher_of
 from schools import services
 from schools.models import MentorRequest
 
@@ -26,8 +26,8 @@ class CancelSerializer(serializers.Serializer):
 
 
 class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Teachers ask for mentors and see, change or cancel their own requests (never a colleague's);
-    partner staff see and may cancel their own; coordinators see and may cancel their alliance's."""
+    """Teachers and partner staff ask for mentors and see or cancel their own requests (never a colleague's);
+    teachers also change theirs here; coordinators see and may cancel their alliance's."""
 
     pagination_class = RowPagination
     serializer_class = MentorRequestSerializer
@@ -39,12 +39,14 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
             return requests.filter(teacher=teacher).order_by("-created_at")
         if coordinator := coordinator_of(self.request.user):
             return requests.filter(school__alliance_id=coordinator.alliance_id).order_by("-created_at")
-        if staff := partner_staff_of(self.request.user):  # their own requests only (asking is on the pages)
+        if staff := partner_staff_of(self.request.user):  # their own requests only
             return requests.filter(partner_staff=staff).order_by("-created_at")
         return requests.none()
 
     def get_permissions(self):
-        if self.action in ("create", "partial_update", "reschedule"):
+        if self.action == "create":
+            return [IsRequester()]
+        if self.action in ("partial_update", "reschedule"):
             return [IsTeacher()]
         return super().get_permissions()
 
@@ -64,7 +66,9 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        created = request_flow.create_teacher_request(teacher=request.user.teacher, **dict(body.validated_data))
+        teacher = teacher_of(request.user)
+        who = {"teacher": teacher} if teacher else {"partner_staff": partner_staff_of(request.user)}
+        created = request_flow.create_teacher_request(**who, **dict(body.validated_data))
         return self._respond(created, status.HTTP_201_CREATED)
 
     def _own(self):

@@ -1,4 +1,4 @@
-"""API shapes for teachers' requests and their sessions. Time and place rules come from schools/services.py."""
+"""API shapes for teachers' and partner staff's requests, their sessions; time and place rules: schools.services."""
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -6,10 +6,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import Skill
+from core.roles import partner_staff_of, teacher_of
 from core.schema import INTERVALS, OptionalURLField
 from schools import services
-from schools.models import MentorRequest
+from schools.models import MentorRequest, School
 
+from . import requests as request_flow
 from .models import Session, SessionInterval
 
 MAX_INTERVALS = 12
@@ -41,7 +43,8 @@ def session_intervals(session_ids):
 
 # The columns of a request that MentorRequestSerializer shows, as `.values()` rows (see `request_rows`).
 REQUEST_COLUMNS = ("pk", "school__name", "topic", "description", "grade_band", "kind", "format", "language",
-                   "student_count", "mentors_needed", "meeting_link", "status", "created_at", "alternative_times")
+                   "student_count", "mentors_needed", "meeting_link", "status", "created_at", "alternative_times",
+                   "setting")
 _SESSION_COLUMNS = ("pk", "request_id", "starts_at", "ends_at", "mentors_needed", "status", "revision")
 
 
@@ -102,13 +105,22 @@ class MentorRequestSerializer(serializers.ModelSerializer):
     meeting_link = OptionalURLField(required=False, max_length=200)
     sessions = SessionSerializer(many=True, read_only=True)
     school = serializers.StringRelatedField()
+    # Partner staff say where (their own site or a school of their alliance) and when their programme runs;
+    # a teacher's request is always at their school and its setting follows its kind (both ignored from them).
+    site = serializers.PrimaryKeyRelatedField(
+        queryset=School.objects.none(), required=False, write_only=True,
+        help_text="Partner staff: the id of their own site or of a school of their alliance (required for them).",
+        error_messages={"does_not_exist": "Choose your own site or one of the alliance's schools.",
+                        "incorrect_type": "Choose your own site or one of the alliance's schools."})
+    setting = serializers.ChoiceField(choices=MentorRequest.Setting.choices, required=False,
+                                      help_text="When the programme runs (partner staff; required for them).")
 
     class Meta:
         model = MentorRequest
         fields = [
             "id", "school", "topic", "description", "skills", "grade_band", "kind", "format", "language",
             "student_count", "mentors_needed", "meeting_link", "status", "created_at", "alternative_times",
-            "intervals", "time_options", "series", "confirm_times", "sessions",
+            "intervals", "time_options", "series", "confirm_times", "sessions", "site", "setting",
         ]
         read_only_fields = ["status", "created_at", "alternative_times"]
         extra_kwargs = {"student_count": {"min_value": 1, "max_value": 500},
@@ -124,12 +136,41 @@ class MentorRequestSerializer(serializers.ModelSerializer):
             "language": row["language"], "student_count": row["student_count"],
             "mentors_needed": row["mentors_needed"], "meeting_link": row["meeting_link"], "status": row["status"],
             "created_at": when(row["created_at"]), "alternative_times": row["alternative_times"],
+            "setting": row["setting"],
             "sessions": [{
                 "id": session["pk"], "starts_at": when(session["starts_at"]), "ends_at": when(session["ends_at"]),
                 "mentors_needed": session["mentors_needed"], "status": session["status"],
                 "revision": session["revision"], "intervals": session["intervals"],
             } for session in row["sessions"]],
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if staff := self._partner_staff():
+            self.fields["site"].queryset = request_flow.partner_sites(staff)
+
+    def _partner_staff(self):
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        return partner_staff_of(user) if user is not None and teacher_of(user) is None else None
+
+    def to_internal_value(self, data):
+        if self._partner_staff() is None and hasattr(data, "pop"):  # a teacher's: as before, never read
+            data = data.copy()  # a QueryDict's copy keeps every value of a repeated key
+            data.pop("site", None)
+            data.pop("setting", None)
+        return super().to_internal_value(data)
+
+    def _where(self, attrs):
+        """The place the times are read in: a teacher's school, or the partner's chosen site."""
+        if self._partner_staff() is None:
+            return self.context["request"].user.teacher.school
+        missing = {name: message for name, message in (("site", "Choose where the program meets."),
+                                                       ("setting", "Choose the program's setting."))
+                   if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs["site"]
 
     def validate_intervals(self, intervals):
         return services.check_intervals(intervals)
@@ -147,18 +188,19 @@ class MentorRequestSerializer(serializers.ModelSerializer):
             return attrs
         attrs["kind"] = self._kind(attrs)
         attrs.pop("format", None)
+        where = self._where(attrs)
         given = [name for name in ("intervals", "time_options", "series") if name in attrs]
         if len(given) != 1:
             raise serializers.ValidationError(
                 {"time_options": "Give one to three time options, a weekly series, or intervals (just one of them)."})
         services.check_place(kind=attrs["kind"], meeting_link=attrs.get("meeting_link", ""))
         if "series" in attrs:
-            attrs["series"] = self._series(attrs["series"])
+            attrs["series"] = self._series(attrs["series"], where)
         elif "intervals" in attrs:
             attrs["series"] = attrs.pop("intervals")
         confirmed = attrs.pop("confirm_times", False)
         intervals = attrs.get("series") or attrs.get("time_options") or []
-        warnings = services.time_warnings(intervals, school=self.context["request"].user.teacher.school)
+        warnings = services.time_warnings(intervals, school=where)
         if warnings and not confirmed:
             raise serializers.ValidationError({"confirm_times": warnings})
         return attrs
@@ -173,11 +215,10 @@ class MentorRequestSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"format": f"A {kind.replace('_', ' ')} is {services.format_of(kind)}."})
         return kind
 
-    def _series(self, series):
-        teacher = self.context["request"].user.teacher
+    def _series(self, series, where):
         try:
             intervals = services.series_intervals(first_start=series["first_start"], first_end=series["first_end"],
-                                                  weeks=series["weeks"], tz=teacher.school.timezone)
+                                                  weeks=series["weeks"], tz=where.timezone)
             return services.check_intervals(intervals)
         except DjangoValidationError as error:
             raise serializers.ValidationError({"series": error.messages}) from error

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from alliances.models import ClosedDay
+from alliances.models import ClosedDay, MemberStaff
 from core import localtime
 from core.roles import role_required
 from mentors.models import Mentor
@@ -30,6 +30,7 @@ CHECK_WARNING_DAYS = 30  # background checks expiring within this many days are 
 def today(request, coordinator):
     """What needs doing today, most urgent first; every line links to the page where it is done."""
     alliance = coordinator.alliance
+    waiting_staff = MemberStaff.objects.filter(member__alliance=alliance, verified_at__isnull=True)
     now = timezone.now()
     local_today = localtime.local_date(now, alliance.timezone)
     unfilled, unfilled_total = selectors.unfilled_sessions(alliance, limit=50)
@@ -53,6 +54,9 @@ def today(request, coordinator):
         ).select_related("user", "company").order_by("background_check_expires")[:20],
         "check_days": CHECK_WARNING_DAYS,
         "teachers": Teacher.objects.filter(school__alliance=alliance, verified_at__isnull=True).count(),
+        # People a colleague invited to act for a member: like teachers, they wait for a coordinator.
+        "member_staff": list(waiting_staff.select_related("user", "member").order_by("member__name", "pk")[:20]),
+        "member_staff_count": waiting_staff.count(),
         "volunteers": Mentor.objects.filter(company__alliance=alliance, status=Mentor.Status.PENDING).count(),
     })
 

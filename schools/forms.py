@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from alliances.models import Alliance
+from core import places
 from core.forms import SignupFields
 from core.models import Skill
 from core.validation import LANGUAGE_CHOICES, phone_e164
@@ -251,7 +252,7 @@ class PartnerRequestForm(RequestForm):
         sites = sites.order_by("-kind", "name")  # the partner's own site first
         super().__init__(*args, school=sites.first(), **kwargs)
         self.fields["site"].queryset = sites
-        self.fields["site"].label_from_instance = lambda site: f"{site.name}, {site.address}"
+        self.fields["site"].label_from_instance = lambda site: f"{site.name}, {site.full_address}"
         self.fields["topic"].help_text = "What the young people should get out of it, e.g. “Build a weather station”."
         self.fields["meeting_link"].help_text = "In-person sessions happen at the site's address."
         own = sites.filter(kind=School.Kind.PARTNER_SITE).first()
@@ -341,3 +342,43 @@ class MatchingWeightsForm(forms.Form):
     language = _weight_field("language")
     continuity = _weight_field("continuity")
     rating = _weight_field("rating")
+
+
+class PartnerSiteForm(forms.Form):
+    """A nonprofit's own site: its address, placed by the ZIP code, and its timezone (the ZIP's unless chosen)."""
+
+    name = forms.CharField(max_length=200, label="Site name", help_text="e.g. “Community room, Hamilton Hill”.")
+    address = forms.CharField(max_length=300, label="Street address", help_text="e.g. “432 State St”.")
+    city = forms.CharField(max_length=100)
+    zip_code = forms.CharField(max_length=10, label="ZIP code")
+    timezone = forms.ChoiceField(required=False, label="Timezone",
+                                 help_text="Leave as it is to use the ZIP code's timezone.")
+
+    def __init__(self, *args, site=None, **kwargs):
+        if site is not None:
+            own_zone = places.zip_place(site.zip_code)
+            chosen = "" if own_zone and own_zone.timezone == site.timezone else site.timezone
+            kwargs.setdefault("initial", {"name": site.name, "address": site.address, "city": site.city,
+                                          "zip_code": site.zip_code, "timezone": chosen})
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [("", "The ZIP code's timezone"),
+                                           *((zone, zone.replace("_", " ")) for zone in places.zip_timezones())]
+        self.place = None
+
+    def clean_zip_code(self):
+        self.place = places.zip_place(self.cleaned_data["zip_code"])
+        if self.place is None:
+            raise ValidationError("Enter a five-digit US ZIP code, e.g. 12305.")
+        return self.place.zip_code
+
+    def clean(self):
+        zone = self.cleaned_data.get("timezone") or (self.place.timezone if self.place else "")
+        if self.place is not None and zone not in places.zip_timezones():
+            self.add_error("timezone", "We could not tell this ZIP code's timezone; choose it here.")
+        self.cleaned_data["timezone"] = zone
+        return self.cleaned_data
+
+    def site_fields(self):
+        data = self.cleaned_data
+        return {"name": data["name"].strip(), "address": data["address"].strip(), "city": data["city"].strip(),
+                "place": self.place, "timezone": data["timezone"]}

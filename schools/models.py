@@ -27,10 +27,12 @@ class School(models.Model):
     latitude = models.FloatField()
     longitude = models.FloatField()
     timezone = models.CharField(max_length=64, default="America/New_York")
+    city = models.CharField(max_length=100, blank=True, db_default="")
     email_domain = models.CharField(max_length=100, blank=True)
-    # The school as a member of its alliance (its contact, what it offers, the MOU it accepted).
-    member = models.OneToOneField("alliances.Member", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="school")
+    # The school as a member of its alliance (its contact, what it offers, the MOU it accepted), or the member
+    # whose own site this is: a nonprofit may run its programmes at several sites.
+    member = models.ForeignKey("alliances.Member", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="places")
 
     class Meta:
         constraints = [
@@ -40,6 +42,25 @@ class School(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def full_address(self):
+        """The street address with its city and ZIP (older rows carry both inside `address`)."""
+        parts = [self.address] + [p for p in (self.city, self.zip_code) if p and p not in self.address]
+        return ", ".join(parts[:2]) + (f" {parts[2]}" if len(parts) > 2 else "")
+
+    @property
+    def timezone_label(self):
+        """The timezone in words, as people name it: "Eastern time (New York)"."""
+        place = self.timezone.rsplit("/", 1)[-1].replace("_", " ")
+        words = ZONE_WORDS.get(self.timezone)
+        return f"{words} ({place})" if words else f"{place} time"
+
+
+# The zones most sites are in, in the words people use; others read as their city's time.
+ZONE_WORDS = {"America/New_York": "Eastern time", "America/Chicago": "Central time", "America/Denver": "Mountain time",
+              "America/Phoenix": "Mountain time, no daylight saving", "America/Los_Angeles": "Pacific time",
+              "America/Anchorage": "Alaska time", "Pacific/Honolulu": "Hawaii time"}
 
 
 class SchoolClosedDay(models.Model):

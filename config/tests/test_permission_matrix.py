@@ -11,7 +11,7 @@ from django.db.models import F
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
-from alliances.models import ClosedDay, Member
+from alliances.models import ClosedDay, Member, MemberStaff
 from impact.models import CompanyLead, Feedback, FeedbackRequest, SchoolEquity, Target
 from mentors.models import Mentor
 from mentors.tests.factories import MentorFactory
@@ -58,6 +58,7 @@ COORDINATOR = {
     "volunteer-profile", "closed-days", "reopen-alliance-day",
     "reopen-school-day", "text-handled", "scheduling:unfilled-help",
     "coordinator-members", "coordinator-member", "program-moderation", "program-moderate", "invite-member-staff",
+    "verify-member-staff",
 }
 # The people who ask for mentors: teachers and partner staff (a nonprofit's programme staff) share these pages.
 TEACHER = {"teacher-requests", "teacher-request-new", "teacher-request", "teacher-request-cancel"}
@@ -73,7 +74,11 @@ SIGNED_IN = {
     "my-calendar",
 }
 # A member's people (partner staff): their own member's programs.
-MEMBER_STAFF = {"my-programs", "program-new", "program-edit", "program-submit"}
+MEMBER_STAFF = {"my-programs", "program-new", "program-edit", "program-submit",
+                # a nonprofit's own sites, kept by its verified staff
+                "partner-sites", "partner-site-new", "partner-site-edit",
+                # inviting a colleague (who waits for a coordinator)
+                "member-colleagues"}
 CLASSIFIED = PUBLIC | COORDINATOR | TEACHER | MENTOR | COMPANY_LEAD | SIGNED_IN | MEMBER_STAFF
 ROLE_ROUTES = {"coordinator": COORDINATOR, "teacher": TEACHER, "mentor": MENTOR, "company_lead": COMPANY_LEAD,
                "member_staff": MEMBER_STAFF | TEACHER}
@@ -151,7 +156,10 @@ def world(db):
            "session": make_request(teacher, hour=16).sessions.get().pk,
            "alliance-day": ClosedDay.objects.create(alliance=alliance, date=date(2031, 1, 1), name="New Year").pk,
            "school-day": SchoolClosedDay.objects.create(school=teacher.school, date=date(2031, 3, 1), name="Tests").pk,
-           "program": program.pk, "member": applicant.pk, "published": published.pk, "slug": alliance.slug}
+           "program": program.pk, "member": applicant.pk,
+           "site": partner.member.places.get().pk, "partner-member": partner.member_id,
+           "staff": PartnerStaffFactory(member=partner.member, verified_at=None).pk, "published": published.pk,
+           "slug": alliance.slug}
     return ids, outsiders, snapshot
 
 
@@ -189,6 +197,7 @@ def snapshot():
                         sorted(SchoolClosedDay.objects.values_list("pk", flat=True))),
         "members": sorted(Member.objects.values_list("pk", "status")),
         "programs": sorted(Program.objects.values_list("pk", "status", "title")),
+        "member staff": sorted(MemberStaff.objects.values_list("pk", "verified_at")),
     }
 
 
@@ -200,7 +209,8 @@ def url_for(name, params, ids):
         "api-suspend-volunteer": "mentor",
         "api-verify-teacher": "teacher", "inbox-resolve": "inbound", "teacher-request": "request",
         "program-edit": "program", "program-submit": "program", "program-moderate": "program",
-        "coordinator-member": "member", "invite-member-staff": "member",
+        "coordinator-member": "member", "invite-member-staff": "member", "partner-site": "site",
+        "verify-member-staff": "partner-member",
     }
     if name in ("program", "program-calendar"):
         return reverse(name, kwargs={"pk": ids["published"]})
@@ -213,6 +223,7 @@ def url_for(name, params, ids):
         "table": "month", "message_id": ids["inbound"],
         "day_id": ids["school-day" if name == "reopen-school-day" else "alliance-day"],
         "session_id": ids["session"],
+        "staff_id": ids["staff"],
         "token": "not-a-real-token", "step": "skills", "answer": "accept", "uidb64": "AA", "slug": ids["slug"],
         "action": "publish",
     }

@@ -25,7 +25,7 @@ from programs.models import Program
 from programs.tests.factories import MemberFactory, MemberStaffFactory, ProgramFactory
 from scheduling.models import Match
 from scheduling.tests.factories import book_match, held, make_request, next_weekday
-from schools.models import MentorRequest
+from schools.models import MentorRequest, School
 from schools.tests.factories import (
     CoordinatorFactory,
     PartnerSiteFactory,
@@ -137,6 +137,12 @@ PROBES = [
     Probe("complete a partner's held session on the page", "post", "/matches/{partner_held}/complete/",
           _set(PARTNER, COORDINATOR), match_is("completed", "partner_held"),
           body={"hours": "1", "students_reached": "12"}, page=True, served_otherwise=_set(MENTOR)),
+    # A partner's own site: kept by the member's verified staff (any of them), nobody else.
+    Probe("open a partner's site", "get", "/partner/sites/{partner_site}/", _set(PARTNER, PARTNER_COLLEAGUE), reads,
+          page=True),
+    Probe("edit a partner's site", "post", "/partner/sites/{partner_site}/", _set(PARTNER, PARTNER_COLLEAGUE),
+          lambda w, r: School.objects.get(pk=w["partner_site"]).name == "Probed",
+          body={"name": "Probed", "address": "1 State St", "city": "Schenectady", "zip_code": "12305"}, page=True),
     Probe("read the impact figures", "get", "/api/impact/dashboard/", _set(COORDINATOR), shows_held,
           served_otherwise=_set(OUTSIDER)),
     Probe("open the impact dashboard", "get", "/coordinator/impact/", _set(COORDINATOR), shows_held, page=True,
@@ -186,7 +192,7 @@ def world(db):
     ids = {"request": confirmed.session.request_id, "confirmed": confirmed.pk, "held": completable.pk,
            "invited": invited.pk, "proposed": proposed.pk, "done": done.pk, "asked": asked.pk, "ask": ask.pk,
            "partner_request": partner_confirmed.session.request_id, "partner_confirmed": partner_confirmed.pk,
-           "partner_held": partner_held.pk}
+           "partner_held": partner_held.pk, "partner_site": partner.member.places.get().pk}
     return ids, users
 
 
@@ -222,7 +228,7 @@ def test_each_person_reaches_exactly_what_is_theirs(world, probe, actor):
 
 
 def test_the_matrix_covers_every_probe_and_person():
-    assert len(CELLS) == len(PROBES) * len(ACTORS) == 29 * 11
+    assert len(CELLS) == len(PROBES) * len(ACTORS) == 31 * 11
 
 
 @pytest.mark.parametrize("route", ["/api/requests/", "/api/matches/"])

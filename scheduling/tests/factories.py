@@ -30,7 +30,7 @@ def make_request(teacher=None, *, weeks=1, day=None, hour=10, skills=("robotics"
     (a MemberStaff) instead, theirs: after school at their organisation's own site."""
     teacher = teacher or TeacherFactory()
     if isinstance(teacher, MemberStaff):
-        fields = {"partner_staff": teacher, "site": teacher.member.school, "setting": "after_school"} | fields
+        fields = {"partner_staff": teacher, "site": teacher.member.places.get(), "setting": "after_school"} | fields
         teacher = None
     day = day or next_weekday()
     intervals = [class_time(day + timedelta(weeks=w), hour) for w in range(weeks)]

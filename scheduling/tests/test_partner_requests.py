@@ -33,7 +33,7 @@ WINDOW = {"window_start": datetime(2020, 1, 1, tzinfo=UTC), "window_end": dateti
 @pytest.fixture
 def staff():
     staff = PartnerStaffFactory(user=UserFactory(first_name="Rosa", last_name="Silva"))
-    School.objects.filter(pk=staff.member.school.pk).update(timezone="America/Chicago", name="Code Club Room")
+    School.objects.filter(pk=staff.member.places.get().pk).update(timezone="America/Chicago", name="Code Club Room")
     return MemberStaff.objects.get(pk=staff.pk)
 
 
@@ -54,11 +54,11 @@ def test_partner_staff_ask_for_an_after_school_program_at_their_own_site_in_its_
     page = signed_in.get("/teach/requests/new/").content.decode()
     assert "Code Club Room" in page and "After school" in page
     day = next_weekday(14)
-    response = signed_in.post("/teach/requests/new/", form(day, staff.member.school))
+    response = signed_in.post("/teach/requests/new/", form(day, staff.member.places.get()))
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     request = MentorRequest.objects.get()
     assert (request.requester, request.teacher, request.school, request.setting) == (
-        staff, None, staff.member.school, "after_school")
+        staff, None, staff.member.places.get(), "after_school")
     assert request.sessions.get().intervals.get().starts_at == datetime.combine(day, time(15, 30), CHICAGO)
     assert "Build a weather station" in signed_in.get("/teach/requests/").content.decode()
 
@@ -85,7 +85,7 @@ def test_staff_not_vouched_for_see_no_form_and_cannot_post(client, staff, unvouc
         Member.objects.filter(pk=staff.member_id).update(status=Member.Status.MORE_INFO)
     client.force_login(staff.user)
     assert "can't request mentors" in client.get("/teach/requests/new/").content.decode()
-    client.post("/teach/requests/new/", form(next_weekday(14), staff.member.school))
+    client.post("/teach/requests/new/", form(next_weekday(14), staff.member.places.get()))
     assert not MentorRequest.objects.exists()
 
 
