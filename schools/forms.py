@@ -249,7 +249,7 @@ class PartnerRequestForm(RequestForm):
                                 label="Setting", error_messages={"required": "Choose the program's setting."})
 
     def __init__(self, *args, sites, **kwargs):
-        sites = sites.order_by("-kind", "name")  # the partner's own site first
+        sites = sites.order_by("kind", "name")  # the partner's own sites first ("partner_site" sorts before "school")
         super().__init__(*args, school=sites.first(), **kwargs)
         self.fields["site"].queryset = sites
         self.fields["site"].label_from_instance = lambda site: f"{site.name}, {site.full_address}"

@@ -69,6 +69,14 @@ def test_partner_staff_may_hold_their_program_at_a_school_of_the_alliance(signed
     assert MentorRequest.objects.get().school == school
 
 
+def test_the_form_offers_the_partners_own_site_first_and_chosen_then_the_alliances_schools(signed_in, staff):
+    SchoolFactory(alliance=staff.member.alliance, name="Academy of Science")  # sorts before "Code Club Room"
+    field = signed_in.get("/teach/requests/new/").context["form"]["site"]
+    names = [str(label) for value, label in field.field.choices if value]
+    assert names[0].startswith("Code Club Room") and any("Academy of Science" in name for name in names[1:])
+    assert str(field.value()) == str(staff.member.places.get().pk)
+
+
 def test_a_site_of_another_member_or_alliance_is_an_error_on_the_site_field(signed_in, staff):
     for elsewhere in (PartnerSiteFactory(alliance=staff.member.alliance), SchoolFactory()):
         response = signed_in.post("/teach/requests/new/", form(next_weekday(14), elsewhere))
