@@ -136,12 +136,12 @@ class MentorRequestSerializer(serializers.ModelSerializer):
             "language": row["language"], "student_count": row["student_count"],
             "mentors_needed": row["mentors_needed"], "meeting_link": row["meeting_link"], "status": row["status"],
             "created_at": when(row["created_at"]), "alternative_times": row["alternative_times"],
-            "setting": row["setting"],
             "sessions": [{
                 "id": session["pk"], "starts_at": when(session["starts_at"]), "ends_at": when(session["ends_at"]),
                 "mentors_needed": session["mentors_needed"], "status": session["status"],
                 "revision": session["revision"], "intervals": session["intervals"],
             } for session in row["sessions"]],
+            "setting": row["setting"],  # after sessions, as declared ("site" is write-only)
         }
 
     def __init__(self, *args, **kwargs):
