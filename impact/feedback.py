@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Exists, F, OuterRef, Sum, Window
+from django.db.models import Avg, BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -183,16 +183,24 @@ RECENT_COMMENTS = 3
 def rating_summaries(mentor_ids):
     """REVIEW_MENTOR_RATINGS: {mentor id: {"average", "count", "comments"}} of teachers' ratings, for the
     coordinator's profile peek: the plain average (no prior: this is what teachers said), how many ratings,
-    and the newest RECENT_COMMENTS comments as (text, when). Volunteers nobody rated are left out. Two queries."""
-    rated = Feedback.objects.filter(side=Side.TEACHER, match__mentor_id__in=mentor_ids)
-    summaries = {r["match__mentor_id"]: {"average": r["average"], "count": r["count"], "comments": []}
-                 for r in (rated.filter(rating__isnull=False).values("match__mentor_id")
-                           .annotate(average=Avg("rating"), count=Count("pk")))}
-    newest = Window(RowNumber(), partition_by=[F("match__mentor_id")], order_by=[F("recorded_at").desc(), F("pk")])
-    comments = (rated.exclude(comment="").annotate(nth=newest).filter(nth__lte=RECENT_COMMENTS)
-                .order_by("match__mentor_id", "nth").values_list("match__mentor_id", "comment", "recorded_at"))
-    for mentor_id, comment, at in comments:
-        summaries.setdefault(mentor_id, {"average": None, "count": 0, "comments": []})["comments"].append((comment, at))
+    and the newest RECENT_COMMENTS comments as (text, when). Volunteers no teacher answered for are left out.
+
+    One query: each volunteer's teacher feedback with the average and count over all of it (window
+    aggregates), numbered commented-first, newest-first, and cut at RECENT_COMMENTS per volunteer."""
+    mentor = [F("match__mentor_id")]
+    newest_comment = [ExpressionWrapper(Q(comment=""), output_field=BooleanField()).asc(), F("recorded_at").desc(),
+                      F("pk")]
+    rows = (Feedback.objects.filter(side=Side.TEACHER, match__mentor_id__in=mentor_ids)
+            .annotate(average=Window(Avg("rating"), partition_by=mentor),
+                      count=Window(Count("rating"), partition_by=mentor),
+                      nth=Window(RowNumber(), partition_by=mentor, order_by=newest_comment))
+            .filter(nth__lte=RECENT_COMMENTS).order_by("match__mentor_id", "nth")
+            .values_list("match__mentor_id", "average", "count", "comment", "recorded_at"))
+    summaries = {}
+    for mentor_id, average, count, comment, at in rows:
+        summary = summaries.setdefault(mentor_id, {"average": average, "count": count, "comments": []})
+        if comment:
+            summary["comments"].append((comment, at))
     return summaries
 
 

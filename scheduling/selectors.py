@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Window, prefetch_related_objects
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Value, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -126,14 +126,14 @@ def _rating_words(summary):
 
 
 def _page_of_rows(matches, page, per_page):
-    """(Page, its `.values(*REVIEW_COLUMNS)` rows), the total read in the rows' own query as a window count.
+    """(Page, its `.values(*REVIEW_COLUMNS)` rows), the total read in the rows' own query (`in_all`).
     A page number that is not a number or not there takes Paginator's own way (the nearest page)."""
     try:
         number = int(page or 1)
     except (TypeError, ValueError):
         number = 0
     if number >= 1:
-        rows = list(matches.values(*REVIEW_COLUMNS).annotate(_in_all=Window(Count("*")))[
+        rows = list(matches.values(*REVIEW_COLUMNS).annotate(_in_all=in_all(matches))[
             (number - 1) * per_page:number * per_page])
         if rows or number == 1:
             paginator = Paginator(matches, per_page)
@@ -148,19 +148,27 @@ def _page_of_rows(matches, page, per_page):
     return shown, rows
 
 
+def in_all(queryset):
+    """How many rows `queryset` has, as a column of another query over it: a scalar subquery, which
+    PostgreSQL runs once (a window count would first build and sort every row, wide columns and all)."""
+    counted = queryset.order_by().annotate(_n=Func("pk", function="COUNT")).values("_n")
+    return Subquery(counted, output_field=IntegerField())
+
+
 def _skill_names(rows):
-    """({mentor_id: [skill names]}, {request_id: [skill names]}) for the rows of a page, in two queries."""
+    """({mentor_id: [skill names]}, {request_id: [skill names]}) for the rows of a page, in one query (the
+    volunteers' skills and the requests' skills, told apart by a constant column)."""
     if not rows:
         return {}, {}
-    mentor_skills, request_skills = {}, {}
-    for mentor_id, name in Mentor.skills.through.objects.filter(
-            mentor_id__in={r["mentor_id"] for r in rows}).values_list("mentor_id", "skill__name"):
-        mentor_skills.setdefault(mentor_id, []).append(name.lower())
-    for request_id, name in MentorRequest.skills.through.objects.filter(
-            mentorrequest_id__in={r["session__request_id"] for r in rows}).values_list("mentorrequest_id",
-                                                                                        "skill__name"):
-        request_skills.setdefault(request_id, []).append(name.lower())
-    return mentor_skills, request_skills
+    mentors = (Mentor.skills.through.objects.filter(mentor_id__in={r["mentor_id"] for r in rows})
+               .annotate(of=Value("mentor")).values_list("of", "mentor_id", "skill__name"))
+    requests = (MentorRequest.skills.through.objects
+                .filter(mentorrequest_id__in={r["session__request_id"] for r in rows})
+                .annotate(of=Value("request")).values_list("of", "mentorrequest_id", "skill__name"))
+    names = {"mentor": {}, "request": {}}
+    for of, pk, name in mentors.union(requests, all=True):
+        names[of].setdefault(pk, []).append(name.lower())
+    return names["mentor"], names["request"]
 
 
 def _words(row, recent, skills, unit):
@@ -215,23 +223,32 @@ def _review_row(row, load, links):
     }
 
 
+def short_sessions(alliance):
+    """The alliance's open sessions still short of mentors (a proposal counts as held), soonest first."""
+    held = Match.objects.filter(session=OuterRef("pk"),
+                                status__in=[*Match.BOOKED, Match.Status.PROPOSED, Match.Status.COMPLETED])
+    return (
+        Session.objects.filter(alliance=alliance, status=Session.Status.OPEN, starts_at__gte=timezone.now())
+        .annotate(held=in_all(held)).filter(held__lt=F("mentors_needed")).order_by("starts_at", "pk")
+    )
+
+
 def unfilled_sessions(alliance, *, limit=20):
     """The first `limit` open sessions still short of mentors, with the latest engine reason for each,
     and how many there are in all: (sessions, total)."""
-    booked = Count("matches", filter=Q(matches__status__in=[*Match.BOOKED, Match.Status.PROPOSED,
-                                                             Match.Status.COMPLETED]))
-    short = (
-        Session.objects.filter(alliance=alliance, status=Session.Status.OPEN, starts_at__gte=timezone.now())
-        .annotate(held=booked).filter(held__lt=F("mentors_needed"))
-    )
-    shown = list(short.select_related("request__school").annotate(in_all=Window(Count("*")))
-                 .order_by("starts_at", "pk")[:limit])
-    total = shown[0].in_all if shown else 0  # read with the rows: a window count over every short session
+    short = short_sessions(alliance)
+    shown = list(short.select_related("request__school").annotate(in_all=in_all(short))[:limit])
+    total = shown[0].in_all if shown else 0  # read with the rows
+    return with_engine_reasons(alliance, shown), total
+
+
+def with_engine_reasons(alliance, sessions):
+    """`sessions`, each with `why`: the latest matching run's reason it stayed unfilled."""
     why_of = {}
     for unfilled in MatchingRun.objects.filter(alliance=alliance).order_by("-started_at").values_list(
             "unfilled", flat=True)[:20]:
         for entry in unfilled:
             why_of.setdefault(entry["session"], entry["why"])
-    for session in shown:
+    for session in sessions:
         session.why = why_of.get(session.pk, "not matched yet")
-    return shown, total
+    return sessions

@@ -5,6 +5,7 @@ from . import answer_views, views
 app_name = "scheduling"
 urlpatterns = [
     path("coordinator/review/", views.review_queue, name="review-queue"),
+    path("coordinator/unfilled/", views.unfilled, name="unfilled"),
     path("coordinator/review/approve/", views.bulk_approve, name="bulk-approve"),
     path("coordinator/matching/run/", views.queue_matching_now, name="run-matching"),
     path("coordinator/matches/<int:match_id>/approve/", views.approve, name="approve"),

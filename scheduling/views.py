@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +20,7 @@ from .models import Match, Session
 
 coordinator_required = role_required("coordinator", hidden=True, pass_role=True)
 REVIEW_PAGE_SIZE = 50  # matches per page of the review queue
+UNFILLED_PAGE_SIZE = 20  # sessions per page of the requests the engine could not fill
 
 
 class QueueFilter(forms.Form):
@@ -38,8 +40,8 @@ class RejectForm(forms.Form):
 
 @coordinator_required
 def review_queue(request, coordinator):
-    """Proposed matches grouped by request with the score's parts, a page at a time; unfilled requests with
-    the engine's reason."""
+    """Proposed matches grouped by request with the score's parts, a page at a time, and how many requests
+    the engine could not fill (listed on their own page)."""
     data = request.GET if set(request.GET) - {"page"} else {"status": "proposed"}
     filters = QueueFilter(data, alliance=coordinator.alliance)
     criteria = filters.cleaned_data if filters.is_valid() else {"status": "proposed"}
@@ -48,14 +50,23 @@ def review_queue(request, coordinator):
         date_from=criteria.get("date_from"), date_to=criteria.get("date_to"), status=criteria.get("status"),
         page=request.GET.get("page"), per_page=REVIEW_PAGE_SIZE,
     )
-    unfilled, unfilled_total = selectors.unfilled_sessions(coordinator.alliance)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "scheduling/review_queue.html", {
-        "filters": filters, "groups": review_items.with_items(request, groups), "page": page,
-        "query": query.urlencode(),
-        "unfilled": unfilled, "unfilled_more": unfilled_total - len(unfilled), "reject_form": RejectForm(),
+        "filter_fields": review_items.filter_fields(filters), "cards": review_items.sections(request, groups),
+        "page": page, "query": query.urlencode(),
+        "unfilled": selectors.short_sessions(coordinator.alliance).count(),
     })
+
+
+@coordinator_required
+def unfilled(request, coordinator):
+    """Every open request the engine could not fill, soonest first, a page at a time, with the engine's
+    latest reason and a link to what would make each fillable."""
+    short = selectors.short_sessions(coordinator.alliance).select_related("request__school")
+    page = Paginator(short, UNFILLED_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_engine_reasons(coordinator.alliance, list(page.object_list))
+    return render(request, "scheduling/unfilled.html", {"page": page})
 
 
 def _coordinator_match(coordinator, match_id):

@@ -107,6 +107,7 @@ def journeys(people):
                         ("teachers", "/coordinator/teachers/"), ("invite", "/coordinator/teachers/invite/"),
                         ("closed-days", "/coordinator/closed-days/"), ("weights", "/coordinator/matching-weights/"),
                         ("import", "/coordinator/volunteers/import/"),
+                        ("unfilled", "/coordinator/unfilled/"),
                         ("what-would-help", f"/coordinator/sessions/{people['unfilled'].pk}/what-would-help/"),
                         ("background-check", f"/coordinator/volunteers/{mentor_id}/background-check/"),
                         ("suspend", f"/coordinator/volunteers/{mentor_id}/suspend/"),

@@ -56,7 +56,7 @@ COORDINATOR = {
     "impact:dashboard", "impact:dashboard-csv", "impact:targets", "impact:schools", "impact:school-equity",
     "impact:awaiting", "impact:record-on-behalf", "impact:company-leads", "api-impact-dashboard",
     "volunteer-profile", "closed-days", "reopen-alliance-day",
-    "reopen-school-day", "text-handled", "scheduling:unfilled-help",
+    "reopen-school-day", "text-handled", "scheduling:unfilled-help", "scheduling:unfilled",
     "coordinator-members", "coordinator-member", "program-moderation", "program-moderate", "invite-member-staff",
     "verify-member-staff",
 }

@@ -79,7 +79,7 @@ def test_no_page_a_person_sees_shows_utc(client, teacher, coordinator):
 
 def test_the_unfilled_list_shows_a_late_request_on_its_local_day(client, teacher, coordinator):
     late_request(teacher)
-    text = page(client, coordinator.user, reverse("scheduling:review-queue"))
+    text = page(client, coordinator.user, reverse("scheduling:unfilled"))
     monday = next_monday()
     assert f"Mon {monday:%b} {monday.day}, 10:00 PM P" in text
 
@@ -200,4 +200,4 @@ def test_an_unfilled_request_says_what_would_make_it_fillable_and_who_would_fit(
     assert "If volunteers travelled twice as far" in text and "Far Away would fit" in text
     assert "At the teacher&#x27;s other time" in text
     assert reverse("scheduling:unfilled-help", args=[session.pk]) in page(client, coordinator.user,
-                                                                          reverse("scheduling:review-queue"))
+                                                                          reverse("scheduling:unfilled"))

@@ -172,8 +172,11 @@ def test_the_queue_lists_requests_the_engine_could_not_fill(client, coordinator,
     MentorFactory(company__alliance=teacher.school.alliance, grade_bands=["9-12"])
     matching.propose_matches(alliance_id=teacher.school.alliance_id, window_start=datetime(2020, 1, 1, tzinfo=UTC),
                           window_end=datetime(2100, 1, 1, tzinfo=UTC))
-    page = client.get(reverse("scheduling:review-queue")).content.decode()
-    assert "Kitchen chemistry" in page and "K-2" in page
+    queue = client.get(reverse("scheduling:review-queue")).content.decode()
+    assert "1 open request still short of mentors" in queue and reverse("scheduling:unfilled") in queue
+    page = client.get(reverse("scheduling:unfilled")).content.decode()
+    assert "Kitchen chemistry" in page and "K-2" in page  # the engine's reason names the grade band
+    assert "not matched yet" not in page
 
 
 @pytest.mark.parametrize("role", ["teacher", "mentor", "other coordinator"])
@@ -240,3 +243,31 @@ def test_the_queue_escapes_what_volunteers_wrote_and_each_form_carries_a_csrf_to
     item = page[page.index(f'id="match-{match.pk}"'):]
     assert item.count('name="csrfmiddlewaretoken"') >= 2
     assert reverse("scheduling:approve", args=[match.pk]) in item
+
+
+@pytest.mark.parametrize("data", [
+    {"status": "proposed"}, {"status": "", "school": "SCHOOL", "date_to": "2026-12-09"},
+    {"status": "proposed", "date_from": "not a date"}, {"school": "zz", "date_from": "2026-01-02"},
+    {"status": "bogus", "date_from": '<b>"x"</b>'},
+])
+def test_the_filter_form_built_in_one_pass_is_the_markup_djangos_widgets_give(teacher, data):
+    """review_items.filter_fields writes the queue's filters without Django's per-widget templates: the same
+    markup for chosen, blank and invalid values (errors on their field, escaped), whitespace aside."""
+    import re
+
+    from django.template import Context, Template
+
+    from scheduling.review_items import filter_fields
+    from scheduling.views import QueueFilter
+
+    data = {key: str(teacher.school.pk) if value == "SCHOOL" else value for key, value in data.items()}
+    form = QueueFilter(data, alliance=teacher.school.alliance)
+    form.is_valid()
+    django_markup = Template("{% for field in form %}<div>{{ field.label_tag }}{{ field.errors }}{{ field }}</div>"
+                             "{% endfor %}").render(Context({"form": form}))
+
+    def tight(markup):
+        return re.sub(r">\s+<", "><", markup.strip())
+
+    assert tight(filter_fields(form)) == tight(django_markup)
+    assert "<b>" not in filter_fields(form)

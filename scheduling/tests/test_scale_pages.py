@@ -133,17 +133,25 @@ def test_a_review_page_out_of_range_or_not_a_number_shows_the_nearest_page(clien
 
 
 @pytest.mark.django_db
-def test_the_review_queue_counts_every_unfilled_session_beyond_the_twenty_it_lists(client):
+def test_the_unfilled_requests_page_lists_every_short_session_a_page_at_a_time(client):
     teacher = TeacherFactory()
     coordinator = CoordinatorFactory(alliance=teacher.school.alliance)
     for hour in range(8, 16):
         for day in range(3):
             make_request(teacher, day=next_weekday() + timedelta(weeks=day + 1), hour=hour, mentors_needed=2)
     client.force_login(coordinator.user)
-    page = client.get(reverse("scheduling:review-queue")).content.decode()
-    listed = page[page.index('id="unfilled"'):]
-    assert listed.count('class="card"') == 20
-    assert "and 4 more." in listed
+    queue = client.get(reverse("scheduling:review-queue")).content.decode()
+    assert "24 open requests still short of mentors" in queue
+    first = client.get(reverse("scheduling:unfilled")).content.decode()
+    assert first.count('class="card"') == 20 and "Page 1 of 2" in first and "24 sessions in all" in first
+    second = client.get(reverse("scheduling:unfilled") + "?page=2").content.decode()
+    assert second.count('class="card"') == 4
+    listed = {part.split('/', 1)[0] for page in (first, second)
+              for part in page.split("/coordinator/sessions/")[1:]}
+    assert len(listed) == 24  # every short session once, across the pages
+    client.force_login(CoordinatorFactory().user)  # another alliance's coordinator sees none of them
+    elsewhere = client.get(reverse("scheduling:unfilled")).content.decode()
+    assert "Every open request has a proposal or a booking." in elsewhere and "/coordinator/sessions/" not in elsewhere
 
 
 def _match_ids(page):
