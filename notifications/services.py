@@ -348,11 +348,11 @@ def record_sent(notification, provider_id, *, provider_status=""):
 
 def _mark_sent(notification, provider_id, provider_status):
     now = timezone.now()
-    mine = Notification.objects.filter(pk=notification.pk)
     try:
         # Already settled (by a callback or the sweep): only fill in the message id if it had none.
-        return _finish_sent(notification.pk, provider_id, provider_status, now) or mine.filter(
-            provider_id__in=["", provider_id]).update(provider_id=provider_id, sent_at=Coalesce(F("sent_at"), now))
+        return _finish_sent(notification.pk, provider_id, provider_status, now) or Notification.objects.filter(
+            pk=notification.pk, provider_id__in=["", provider_id]).update(
+            provider_id=provider_id, sent_at=Coalesce(F("sent_at"), now))
     except IntegrityError:
         log.error("message %s is already recorded for another notification than %s", provider_id, notification.pk)
         return 0
