@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.pagination import RowPagination
+from core.pagination import RowPagination, rows_page
 from core.roles import IsCoordinator, coordinator_of, mentor_of, partner_staff_of, teacher_of
 from notifications.api import NotificationSerializer
 from notifications.models import Notification
@@ -57,7 +57,7 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
 
     # A page read as rows (values, not model instances of five tables): a list's cost is its rows.
     def list(self, request, *args, **kwargs):
-        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values(*MATCH_COLUMNS))
+        rows = rows_page(self, self.filter_queryset(self.get_queryset()), MATCH_COLUMNS)
         return self.get_paginated_response(self.get_serializer(match_rows(rows), many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

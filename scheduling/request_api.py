@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.pagination import RowPagination
+from core.pagination import RowPagination, rows_page
 from core.roles import IsRequester, IsTeacher, coordinator_of, partner_staff_of, teacher_of
 from schools import services
 from schools.models import MentorRequest
@@ -57,7 +57,7 @@ class MentorRequestViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
 
     # A page read as rows (values, not model instances): a list's cost is its rows.
     def list(self, request, *args, **kwargs):
-        rows = self.paginate_queryset(self.get_queryset().values(*REQUEST_COLUMNS))
+        rows = rows_page(self, self.get_queryset(), REQUEST_COLUMNS)
         return self.get_paginated_response(self.get_serializer(request_rows(rows), many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

@@ -3,11 +3,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Value, prefetch_related_objects
+from django.db.models import Count, F, OuterRef, Value, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.pagination import total_of
 from core.words import count
 from mentors.models import Mentor
 from schools.models import Format, MentorRequest
@@ -126,14 +127,14 @@ def _rating_words(summary):
 
 
 def _page_of_rows(matches, page, per_page):
-    """(Page, its `.values(*REVIEW_COLUMNS)` rows), the total read in the rows' own query (`in_all`).
+    """(Page, its `.values(*REVIEW_COLUMNS)` rows), the total read in the rows' own query (`total_of`).
     A page number that is not a number or not there takes Paginator's own way (the nearest page)."""
     try:
         number = int(page or 1)
     except (TypeError, ValueError):
         number = 0
     if number >= 1:
-        rows = list(matches.values(*REVIEW_COLUMNS).annotate(_in_all=in_all(matches))[
+        rows = list(matches.values(*REVIEW_COLUMNS).annotate(_in_all=total_of(matches))[
             (number - 1) * per_page:number * per_page])
         if rows or number == 1:
             paginator = Paginator(matches, per_page)
@@ -146,13 +147,6 @@ def _page_of_rows(matches, page, per_page):
     if shown.paginator.count:
         rows = list(matches.values(*REVIEW_COLUMNS)[shown.start_index() - 1:shown.end_index()])
     return shown, rows
-
-
-def in_all(queryset):
-    """How many rows `queryset` has, as a column of another query over it: a scalar subquery, which
-    PostgreSQL runs once (a window count would first build and sort every row, wide columns and all)."""
-    counted = queryset.order_by().annotate(_n=Func("pk", function="COUNT")).values("_n")
-    return Subquery(counted, output_field=IntegerField())
 
 
 def _skill_names(rows):
@@ -229,7 +223,7 @@ def short_sessions(alliance):
                                 status__in=[*Match.BOOKED, Match.Status.PROPOSED, Match.Status.COMPLETED])
     return (
         Session.objects.filter(alliance=alliance, status=Session.Status.OPEN, starts_at__gte=timezone.now())
-        .annotate(held=in_all(held)).filter(held__lt=F("mentors_needed")).order_by("starts_at", "pk")
+        .annotate(held=total_of(held)).filter(held__lt=F("mentors_needed")).order_by("starts_at", "pk")
     )
 
 
@@ -237,7 +231,7 @@ def unfilled_sessions(alliance, *, limit=20):
     """The first `limit` open sessions still short of mentors, with the latest engine reason for each,
     and how many there are in all: (sessions, total)."""
     short = short_sessions(alliance)
-    shown = list(short.select_related("request__school").annotate(in_all=in_all(short))[:limit])
+    shown = list(short.select_related("request__school").annotate(in_all=total_of(short))[:limit])
     total = shown[0].in_all if shown else 0  # read with the rows
     return with_engine_reasons(alliance, shown), total
 
