@@ -34,7 +34,7 @@ class MouAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A version someone accepted never changes: publish a new version instead.
-        return ["alliance", "version", "text"] if obj else []
+        return ["alliance", "version", "text", "text_es"] if obj else []
 
 
 @admin.register(Member)

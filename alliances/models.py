@@ -134,6 +134,9 @@ class Mou(models.Model):
     alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="mous")
     version = models.PositiveSmallIntegerField()
     text = models.TextField()
+    # The same version in Spanish, where the alliance wrote one: the Spanish join page shows it (else the
+    # English text, marked as English). Members accept the version; both texts are that version.
+    text_es = models.TextField(blank=True)
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -143,6 +146,12 @@ class Mou(models.Model):
 
     def __str__(self):
         return f"{self.alliance} MOU v{self.version}"
+
+    def text_for(self, language):
+        """(the text, its language code): the Spanish text on a Spanish page where one was written, else English."""
+        if (language or "").startswith("es") and self.text_es:
+            return self.text_es, "es"
+        return self.text, "en"
 
 
 class Member(models.Model):

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,8 +33,13 @@ def join(request, slug):
                 contact_email=data["contact_email"], contact_phone=data["contact_phone"], website=data["website"],
                 offers=data["offers"], about=data["about"])
         return redirect("join-thanks", slug=alliance.slug)
-    return render(request, "alliances/join.html", {"alliance": alliance, "mou": mou, "form": form},
-                  status=400 if form.errors else 200)
+    language = get_language() or "en"
+    mou_text, mou_language = mou.text_for(language)
+    return render(request, "alliances/join.html", {
+        "alliance": alliance, "mou": mou, "mou_text": mou_text, "form": form,
+        # The English text on a Spanish page says so, and is marked as English for screen readers.
+        "mou_language": None if language.startswith(mou_language) else mou_language,
+    }, status=400 if form.errors else 200)
 
 
 def join_thanks(request, slug):

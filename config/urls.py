@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -66,7 +68,10 @@ urlpatterns = [
     path("", include(notification_urls)),
     path("api/", include(impact_urls.api_patterns)),
     path("", include(impact_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch on every page, without a CSRF token: its form would otherwise put a csrftoken cookie
+    # on every public page, for a change whose worst forged outcome is a page in the other language. Django's
+    # view still only follows a `next` on this site.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("", include(alliance_urls)),
     path("", include(program_urls)),
 ]

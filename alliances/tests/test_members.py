@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def mou():
-    return MouFactory(version=3, text="We share what we run and keep students safe.")
+    return MouFactory(version=3, text="We share what we run and keep students safe.", text_es="")
 
 
 def application(mou, **changes):
@@ -36,6 +36,23 @@ def test_an_organisation_applies_accepting_the_current_mou_version(client, mou):
 def test_the_join_page_shows_the_mou_text_and_version(client, mou):
     body = client.get(f"/alliances/{mou.alliance.slug}/join/").content.decode()
     assert "We share what we run" in body and "version 3" in body
+    assert "Compartimos" not in body and "English only" not in body and 'lang="en"' not in body.split("<body")[1]
+
+
+def test_the_spanish_join_page_shows_the_spanish_mou_of_the_same_version(client, mou):
+    mou.text_es = "Compartimos lo que hacemos y protegemos a los estudiantes."
+    mou.save()
+    body = client.get(f"/alliances/{mou.alliance.slug}/join/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Compartimos lo que hacemos" in body and "versión 3" in body
+    assert "We share what we run" not in body and "solo en inglés" not in body
+    response = client.post(f"/alliances/{mou.alliance.slug}/join/", application(mou), HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 302 and Member.objects.get().mou == mou
+
+
+def test_without_a_spanish_mou_the_spanish_page_says_the_english_text_is_english(client, mou):
+    body = client.get(f"/alliances/{mou.alliance.slug}/join/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "La alianza ha publicado este acuerdo solo en inglés." in body
+    assert '<div class="mou-text" lang="en"><p>We share what we run' in body
 
 
 @pytest.mark.parametrize("field, value", [("contact_email", "not-an-email"), ("contact_phone", "12"),

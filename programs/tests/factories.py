@@ -14,6 +14,7 @@ class MouFactory(factory.django.DjangoModelFactory):
     alliance = factory.SubFactory(AllianceFactory)
     version = 1
     text = "Members share what they run, keep students safe and meet twice a year."
+    text_es = "Los miembros comparten lo que ofrecen, protegen a los estudiantes y se reúnen dos veces al año."
 
 
 class MemberFactory(factory.django.DjangoModelFactory):

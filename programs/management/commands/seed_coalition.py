@@ -30,6 +30,12 @@ MOU = """Members of the Schenectady STEM Alliance agree to:
 2. Keep students safe: screened adults, no student personal data shared outside the program that needs it.
 3. Meet with the alliance twice a year and report the students they reached.
 4. Welcome every student, whatever their background, language or ability."""
+MOU_ES = """Los miembros de la Schenectady STEM Alliance se comprometen a:
+
+1. Compartir lo que ofrecen a los estudiantes (programas, voluntarios, espacios, fondos, experiencia) en el directorio de la alianza.
+2. Proteger a los estudiantes: adultos evaluados y ningún dato personal de estudiantes compartido fuera del programa que lo necesita.
+3. Reunirse con la alianza dos veces al año e informar cuántos estudiantes alcanzaron.
+4. Dar la bienvenida a todos los estudiantes, sean cuales sean su origen, su idioma o sus capacidades."""
 # The partners' own sites: where their programmes meet when not at a school (geocoded offline by ZIP).
 PARTNER_SITES = [
     ("Electric City Girls Code", "Girls Code community room, Electric City Library", "99 Clinton St, Schenectady, NY",
@@ -186,7 +192,7 @@ class Command(BaseCommand):
     def _seed(self, alliance):
         now, today = timezone.now(), timezone.localdate()
         Alliance.objects.filter(pk=alliance.pk).update(mission=MISSION, mission_es=MISSION_ES)
-        mou = Mou.objects.create(alliance=alliance, version=1, text=MOU)
+        mou = Mou.objects.create(alliance=alliance, version=1, text=MOU, text_es=MOU_ES)
         for row in [*Company.objects.filter(alliance=alliance, member=None),
                     *School.objects.filter(alliance=alliance, member=None)]:
             kind = Member.Kind.COMPANY if isinstance(row, Company) else Member.Kind.SCHOOL
