@@ -32,8 +32,8 @@ MOU = """Members of the Schenectady STEM Alliance agree to:
 4. Welcome every student, whatever their background, language or ability."""
 MOU_ES = """Los miembros de la Schenectady STEM Alliance se comprometen a:
 
-1. Compartir lo que ofrecen a los estudiantes (programas, voluntarios, espacios, fondos, experiencia) en el directorio de la alianza.
-2. Proteger a los estudiantes: adultos evaluados y ningún dato personal de estudiantes compartido fuera del programa que lo necesita.
+1. Compartir en el directorio de la alianza lo que ofrecen (programas, voluntarios, espacios, fondos, saberes).
+2. Proteger a los estudiantes: adultos evaluados, sin compartir datos de estudiantes fuera del programa.
 3. Reunirse con la alianza dos veces al año e informar cuántos estudiantes alcanzaron.
 4. Dar la bienvenida a todos los estudiantes, sean cuales sean su origen, su idioma o sus capacidades."""
 # The partners' own sites: where their programmes meet when not at a school (geocoded offline by ZIP).
