@@ -40,6 +40,9 @@ CANCELLED_TEXT = "Mentorbridge: {topic} {when} is cancelled. Thank you!"
 # Neutral on purpose: a mentor taken out of a session is never told why by text.
 WITHDRAWN_TEXT = "Mentorbridge: you are no longer booked for {topic} {when}. Your coordinator will be in touch."
 REMINDER_TEXT = "Mentorbridge reminder: {topic} {when}, {place}. Can't make it? Reply NO."
+SITE_MOVED_TEXT = "Mentorbridge: {topic} {when} has moved to {address}. Questions? Reply HELP."
+SITE_RECONFIRM_TEXT = ("Mentorbridge: {topic} {when} has moved to {address}, further than you said you travel. "
+                       "Reply YES to keep your place or NO to free it.")
 RECONFIRM_TEXT = ("Mentorbridge: {topic} moved from {old} to {new}, {place}. Reply YES to keep your place "
                   "or NO to free it.")
 
@@ -268,6 +271,33 @@ def queue_reconfirm(match, *, old_when):
         body=(f"Hello {request.requester_name},\n\n{request.topic} is now {when(session, request.school.timezone)}. "
               "We asked "
               f"{mentor.display_name} to confirm the new time and will tell you when they answer."),
+    )
+
+
+def queue_site_moved(match, *, old_address, ask):
+    """The partner's site where the session meets moved: tell the mentor the new address, with the updated
+    calendar entry (same UID, raised SEQUENCE). With `ask` the new place is beyond the mentor's travel range
+    and the (confirmed) mentor is asked again: YES keeps the place, NO or silence frees it."""
+    mentor = match.mentor
+    session = match.session
+    request = session.request
+    version = f"match-{match.pk}:rev-{session.revision}"
+    _withdraw_superseded(match, version)
+    site = request.school
+    new_when = when(session, mentor.timezone)
+    kind, stands = ("reconfirm", stands_for(match, "invited")) if ask else ("update", stands_for(match, *BOOKED))
+    _sms(match, key=version, kind=kind, template=SITE_RECONFIRM_TEXT if ask else SITE_MOVED_TEXT, stands=stands,
+         keep={"when": new_when}, topic=request.topic, address=site.full_address)
+    asking = ("\n\nThat is further than you said you travel, so we ask again: reply YES to our text to keep your "
+              f"place, or NO to free it; or answer on {settings.PUBLIC_BASE_URL}/me/sessions/.") if ask else ""
+    partstat = "NEEDS-ACTION" if ask or match.status != "confirmed" else "ACCEPTED"
+    subject = f"New place: {request.topic} at {site.name}" + (", can you still come?" if ask else "")
+    _email(
+        key=f"{kind}:email:{mentor.user.email}:{version}", kind=kind, to=mentor.user.email, match=match,
+        stands_for=stands, subject=subject,
+        body=(f"Hello {mentor.display_name},\n\n{site.name} has moved. {request.topic} ({new_when}) now meets at "
+              f"{site.full_address} (it was at {old_address}).{asking}"),
+        ics=calendar.build_request(invitation_for(match, partstat=partstat)), ics_method="REQUEST",
     )
 
 

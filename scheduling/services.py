@@ -174,11 +174,11 @@ def mark_match_invited(*, match_id, channel=None):
         return _move(match, S.INVITED, via="system", respond_by=respond_by)
 
 
-def ask_to_reconfirm(match, *, actor=None):
-    """A confirmed match whose session moved by more than the margin goes back to invited: the mentor is
-    asked to confirm the new time (YES keeps the place, NO or silence frees it). Caller holds the locks."""
-    return _move(match, S.INVITED, actor=actor, via="system", reason="the session moved; asked to reconfirm",
-                 respond_by=_respond_by(match))
+def ask_to_reconfirm(match, *, actor=None, reason="the session moved; asked to reconfirm"):
+    """A confirmed match whose session moved by more than the margin (or to a place beyond the mentor's travel
+    range) goes back to invited: the mentor is asked to confirm it again (YES keeps the place, NO or silence
+    frees it). Caller holds the locks."""
+    return _move(match, S.INVITED, actor=actor, via="system", reason=reason, respond_by=_respond_by(match))
 
 
 def _respond_by(match):

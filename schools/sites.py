@@ -3,13 +3,20 @@
 A site is a School row of kind partner_site linked to its member, placed by its ZIP code (core.places, offline)
 so matching measures travel to it and its times read in its own timezone.
 """
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from .models import MentorRequest, School
 
 TIMEZONE_LOCKED = ("This site has requests still open; their times were set in {old}. Finish or cancel them "
                    "before moving the site to {new}, or add the new place as another site.")
+
+
+def site_keeper(staff):
+    """The member whose sites `staff` keeps: only verified staff of an approved nonprofit (else 403)."""
+    if not staff.may_request_mentors:
+        raise PermissionDenied("Your coordinator has to approve your organization and verify your account first.")
+    return staff.member
 
 
 def sites_of(member):

@@ -10,8 +10,6 @@ urlpatterns = [
     path("coordinator/teachers/<int:teacher_id>/verify/", views.verify_teacher, name="verify-teacher"),
     path("coordinator/teachers/invite/", views.invite_teacher, name="invite-teacher"),
     path("partner/sites/", views.partner_sites, name="partner-sites"),
-    path("partner/sites/new/", views.edit_partner_site, name="partner-site-new"),
-    path("partner/sites/<int:pk>/", views.edit_partner_site, name="partner-site-edit"),
     path("coordinator/matching-weights/", views.matching_weights, name="matching-weights"),
     path("coordinator/matching-weights/reset/", views.reset_matching_weights, name="reset-matching-weights"),
 ]

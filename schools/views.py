@@ -1,6 +1,6 @@
 """Teacher pages for joining (sign-up, invitation) and the coordinator's teacher onboarding and weights pages."""
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -111,31 +111,10 @@ def reset_matching_weights(request):
 
 # --- a nonprofit's own sites, kept by its staff ----------------------------------------------------------
 
-def _site_keeper(staff):
-    """Only a partner who may ask for mentors keeps its sites: verified staff of an approved nonprofit."""
-    if not staff.may_request_mentors:
-        raise PermissionDenied("Your coordinator has to approve your organization and verify your account first.")
-    return staff.member
-
-
 @role_required("member_staff", pass_role=True)
 def partner_sites(request, staff):
-    member = _site_keeper(staff)
+    member = sites.site_keeper(staff)
     return render(request, "schools/partner_sites.html", {"member": member, "sites": sites.sites_of(member)})
 
 
-@role_required("member_staff", pass_role=True)
-def edit_partner_site(request, staff, pk=None):
-    member = _site_keeper(staff)
-    site = get_object_or_404(sites.sites_of(member), pk=pk) if pk else None
-    form = forms.PartnerSiteForm(request.POST or None, site=site)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = sites.save_partner_site(member=member, site=site, **form.site_fields())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Saved {saved.name}.")
-            return redirect("partner-sites")
-    return render(request, "schools/partner_site_form.html", {"form": form, "site": site},
-                  status=400 if form.errors else 200)
+# Adding or changing a site: scheduling.site_views (a moved site moves the sessions booked there).
