@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
@@ -26,6 +27,7 @@ def browser_page(base_url, viewport=PHONE, *, locale=None, width=None):
     `locale` sets the browser's language (its Accept-Language); `width` a phone's width instead of `viewport`."""
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is not installed at /usr/bin/chromium (make browser installs it)")
+    outside = {conn.alias: conn for conn in connections.all(initialized_only=True)}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         if width is not None:
@@ -37,6 +39,12 @@ def browser_page(base_url, viewport=PHONE, *, locale=None, width=None):
         try:
             yield page
         finally:
+            # Playwright's sync API runs the block in a greenlet of its own, where Django's per-context
+            # connections are new ones: a query the test makes in the block opens a connection nobody else
+            # would close, which outlived the test and held the test database open at teardown.
+            for conn in connections.all(initialized_only=True):
+                if conn is not outside.get(conn.alias):
+                    conn.close()
             context.close()
             browser.close()
 
