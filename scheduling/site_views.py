@@ -19,11 +19,12 @@ def edit_partner_site(request, staff, pk=None):
     form = PartnerSiteForm(request.POST or None, site=site)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = site_moves.save_site(member=member, site=site, actor=request.user, **form.site_fields())
+            saved, outcomes = site_moves.save_site(member=member, site=site, actor=request.user,
+                                                   **form.site_fields())
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, f"Saved {saved.name}.")
+            messages.success(request, f"Saved {saved.name}. {site_moves.outcome_words(outcomes)}".strip())
             return redirect("partner-sites")
     return render(request, "schools/partner_site_form.html", {"form": form, "site": site},
                   status=400 if form.errors else 200)

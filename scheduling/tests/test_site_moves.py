@@ -47,7 +47,12 @@ def test_mentors_hear_the_new_place_and_anyone_now_out_of_range_is_asked_or_rele
     released = booked(staff, "invited", travel_km=25, hour=13)
     revisions = {m.pk: m.session.revision for m in (stays, asked, released)}
 
-    assert move(client, site, **SARATOGA).status_code == 302
+    response = move(client, site, **SARATOGA)
+    assert response.status_code == 302
+    told = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert told == [f"Saved {site.name}. Sessions booked there move with it: 1 mentor told the new address; "
+                    "1 mentor asked again, as it is further than they travel; 1 mentor not yet confirmed "
+                    "released, as it is further than they travel; we are looking for someone else."]
 
     statuses = dict(Match.objects.filter(pk__in=revisions).values_list("pk", "status"))
     assert statuses == {stays.pk: "confirmed", asked.pk: "invited", released.pk: "cancelled"}
@@ -80,7 +85,9 @@ def test_a_change_of_name_alone_moves_nothing_and_tells_nobody(client, staff):
     assert site.address == "432 State St, Schenectady, NY 12305" and site.city == ""  # city and ZIP inside
     match = booked(staff, "confirmed", travel_km=25, hour=9)
     before = Notification.objects.count()
-    assert move(client, site, name="Code Club, upstairs").status_code == 302
+    response = move(client, site, name="Code Club, upstairs")
+    assert response.status_code == 302
+    assert [str(m) for m in client.get(response["Location"]).context["messages"]] == ["Saved Code Club, upstairs."]
     match.refresh_from_db()
     assert (match.status, match.session.revision) == ("confirmed", 0)
     assert Notification.objects.count() == before

@@ -1,10 +1,13 @@
-"""On a phone, in Chromium: a partner adds its second site (a bad ZIP shown on its field) and invites a colleague,
-who waits on the coordinator's pages until verified; each page fits, reads in words and passes axe."""
+"""On a phone, in Chromium: a partner adds its second site (a bad ZIP shown on its field), moves one and reads what
+became of the mentors booked there, and invites a colleague, who waits on the coordinator's pages until verified;
+each page fits, reads in words and passes axe."""
 import pytest
 from playwright.sync_api import expect
 
 from alliances.models import MemberStaff
 from mentors.tests.browser import AxeAudit, browser_page, sideways_scroll
+from mentors.tests.factories import MentorFactory
+from scheduling.tests.factories import book_match
 from schools.models import School
 from schools.tests.factories import CoordinatorFactory, PartnerStaffFactory
 
@@ -72,4 +75,26 @@ def test_a_partner_invites_a_colleague_who_waits_on_the_coordinators_pages(live_
         page.get_by_role("button", name="Verify Ana Lee").click()
         expect(page.get_by_text("Ana Lee is verified.")).to_be_visible()
     assert MemberStaff.objects.get(user__email="ana@code-club.example").verified_by == coordinator.user
+    axe.assert_clean()
+
+
+def test_a_partner_moves_a_site_and_reads_what_became_of_the_mentors_booked_there(live_server, tmp_path):
+    staff = PartnerStaffFactory()
+    site = staff.member.places.get()
+    coordinator = CoordinatorFactory(alliance=staff.member.alliance)
+    for travel_km, hour in ((40, 9), (25, 11)):
+        book_match(staff, coordinator, MentorFactory(company__alliance=staff.member.alliance, travel_km=travel_km),
+                   hour=hour)
+    axe = AxeAudit()
+    with browser_page(live_server.url) as page:
+        sign_in(page, staff.user.username)
+        page.goto(f"/partner/sites/{site.pk}/")
+        page.get_by_label("Street address").fill("15 Church St")
+        page.get_by_label("City").fill("Saratoga Springs")
+        page.get_by_label("ZIP code").fill("12866")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_text("1 mentor told the new address; 1 mentor asked again")).to_be_visible()
+        axe.check(page, "our sites after a move")
+        assert sideways_scroll(page) == 0
+        page.screenshot(path=str(tmp_path / "partner-site-moved-phone.png"), full_page=True)
     axe.assert_clean()
